@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { BadInputError, ExitError } from '../core/errors.ts';
+import { analyze } from './analyze-command.ts';
+import { bench } from './bench-command.ts';
+import { fixtures } from './fixtures-command.ts';
+
+/** Declares the commands; each one is a plain exported async function returning an exit code. */
+function createProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('archbench')
+    .description('What does a serverless, distributed pipeline cost against a monolith, and why?')
+    .exitOverride()
+    .showHelpAfterError(false);
+
+  program
+    .command('analyze')
+    .description('analyse clips and print findings and counters')
+    .argument('<clip...>', 'media files to analyse')
+    .option('--runner <name>', 'runner to use', 'monolith')
+    .option('--json', 'print the results document as JSON')
+    .option('--config <file>', 'config file (default: bench.config.ts when present)')
+    .action(async (clips: string[], options) => setExitCode(await analyze(clips, options)));
+
+  program
+    .command('fixtures')
+    .description('generate the synthetic fixture clips and their ground-truth manifest')
+    .option('--force', 'regenerate clips that are up to date')
+    .option('--only <ids>', 'comma-separated fixture ids', (value: string) => value.split(','))
+    .option('--config <file>', 'config file')
+    .action(async (options) => setExitCode(await fixtures(options)));
+
+  program
+    .command('bench')
+    .description('replay the fixture set through the runners and report')
+    .option('--json', 'print the results document as JSON')
+    .option('--config <file>', 'config file')
+    .action(async (options) => setExitCode(await bench(options)));
+
+  return program;
+}
+
+/** Runs the CLI; the one place that maps errors to exit codes (2 bad input, 70 internal). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors (unknown option, missing argument) are bad input.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof BadInputError) {
+      process.stderr.write(`archbench: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ExitError) {
+      process.stderr.write(`archbench: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(
+      `archbench: internal error\n${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    return 70;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

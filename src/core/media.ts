@@ -1,0 +1,56 @@
+/**
+ * Media data as the detectors see it: grey frames at the analysis size and mono PCM, cut into chunks.
+ * Pure data types; the decoder that fills them lives in `src/media`.
+ */
+
+/** One decoded video frame, luma only (8-bit grey, full 0-255 code values as decoded, no range change). */
+export interface GreyFrame {
+  /** Presentation time in seconds on the clip timeline (0 = the container's start time). */
+  readonly ptsSec: number;
+  readonly width: number;
+  readonly height: number;
+  /** `width * height` bytes, row-major, no padding. */
+  readonly data: Uint8Array;
+}
+
+/** Mono PCM, signed 16-bit, on a fixed sample grid starting at `startSec`. */
+export interface PcmAudio {
+  /** Samples per second (default 16,000). */
+  readonly sampleRate: number;
+  /** Time of `samples[0]` on the clip timeline, in seconds. */
+  readonly startSec: number;
+  readonly samples: Int16Array;
+}
+
+/**
+ * One chunk of a clip: every frame with `startSec <= ptsSec < endSec` and the audio samples of the same
+ * range. Chunks are independent units of work (the distributed runner analyses them in separate
+ * executions), so cross-boundary context travels explicitly in `nextFrame`: the first frame of the
+ * following chunk, which lets a chunk judge the transition out of its own last frame. Each frame-to-frame
+ * transition is therefore judged by exactly one chunk, in both runners.
+ */
+export interface MediaChunk {
+  /** 0-based chunk number within the clip. */
+  readonly index: number;
+  readonly startSec: number;
+  /** Exclusive end; the last chunk ends at the decoded end of the clip. */
+  readonly endSec: number;
+  /** Absent when the clip has no video stream. */
+  readonly video?: {
+    readonly frames: readonly GreyFrame[];
+    /** First frame of the next chunk; absent for the last chunk. */
+    readonly nextFrame?: GreyFrame;
+  };
+  /** Absent when the clip has no audio stream. */
+  readonly audio?: PcmAudio;
+}
+
+/** What the detectors may know about the clip as a whole (from the probe). */
+export interface ClipInfo {
+  /** Duration of the clip in seconds, as decoded. */
+  readonly durationSec: number;
+  /** Nominal frame rate (average), 0 without video. */
+  readonly fps: number;
+  readonly hasVideo: boolean;
+  readonly hasAudio: boolean;
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * CPU time and memory of this process and of the children it has reaped, for the `compute` counters.
+ * Children (ffmpeg) are separate processes, so `process.cpuUsage()` does not see them; Linux accumulates
+ * the CPU time of waited-for children in /proc/self/stat (fields cutime and cstime).
+ */
+
+/** Clock ticks per second used by /proc (USER_HZ); 100 on every Linux ABI Node supports. */
+const USER_HZ = 100;
+
+/** CPU time (user + system) of this process so far, ms. */
+export function selfCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * CPU time (user + system) of all reaped children so far, ms, at 10 ms resolution; 0 where /proc is not
+ * available (the value is then reported as unmeasured rather than guessed).
+ */
+export function reapedChildrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17 (1-based).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cutime = Number(fields[13]);
+    const cstime = Number(fields[14]);
+    return Number.isFinite(cutime + cstime) ? ((cutime + cstime) * 1000) / USER_HZ : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak resident set size of this process so far, bytes. */
+export function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}

@@ -1,0 +1,74 @@
+import { aggregateFindings, analyzeChunk, type ChunkAnalysis } from '../../core/aggregate.ts';
+import { countCpu, countSerialization, createCounters } from '../../core/counters.ts';
+import { peakRssBytes, reapedChildrenCpuMs, selfCpuMs } from '../../infra/process-usage.ts';
+import { createS3Client, createS3ObjectStore } from '../../infra/s3-object-store.ts';
+import { openClipDecoder } from '../../media/decoder.ts';
+import { type MediaInfo, toClipInfo } from '../../media/probe.ts';
+import { type ClipRun, type ClipRunner, type RunnerContext, resultsKeyFor } from '../runner.ts';
+
+/**
+ * The monolith: one process, one ffmpeg decode per clip, every detector on the in-memory chunk, and one
+ * results object per clip written to S3. This is the shape Prime Video moved to.
+ */
+export async function createMonolithRunner(context: RunnerContext): Promise<ClipRunner> {
+  return {
+    name: 'monolith',
+    runClip: (clip) => runMonolithClip(clip, context),
+    async [Symbol.asyncDispose]() {
+      // Nothing outlives a clip: the decoder and the S3 client are scoped to runClip.
+    },
+  };
+}
+
+async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise<ClipRun> {
+  const counters = createCounters();
+  const client = createS3Client(context.s3, counters);
+  const wallStart = performance.now();
+  const selfCpuStart = selfCpuMs();
+  const childCpuStart = reapedChildrenCpuMs();
+  try {
+    const store = await createS3ObjectStore({ client, bucket: context.bucket });
+    const analyses: ChunkAnalysis[] = [];
+    let detectCpuMs = 0;
+    await using decoder = openClipDecoder(clip, context.decode);
+    for await (const chunk of decoder.chunks()) {
+      const before = selfCpuMs();
+      analyses.push(
+        await analyzeChunk(chunk, context.detectors, context.ports, (detector, cpuMs) =>
+          countCpu(counters, `detect:${detector}`, cpuMs),
+        ),
+      );
+      detectCpuMs += selfCpuMs() - before;
+    }
+
+    const aggregateStart = selfCpuMs();
+    const findings = aggregateFindings(analyses, context.detectors, toClipInfo(clip));
+    countCpu(counters, 'aggregate', selfCpuMs() - aggregateStart);
+
+    const resultsKey = resultsKeyFor('monolith', context.runId, clip);
+    const encodeStart = selfCpuMs();
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        schemaVersion: 1,
+        runner: 'monolith',
+        clip: clip.path,
+        findings,
+        decode: decoder.summary,
+      }),
+    );
+    const encodeCpuMs = selfCpuMs() - encodeStart;
+    countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
+    countCpu(counters, 'serialize', encodeCpuMs);
+    await store.put(resultsKey, body, 'application/json');
+
+    // ffmpeg is a separate process: its CPU shows up in this process's reaped-children time once it exits.
+    countCpu(counters, 'decode:ffmpeg', reapedChildrenCpuMs() - childCpuStart);
+    const otherCpuMs = selfCpuMs() - selfCpuStart - detectCpuMs - (selfCpuMs() - aggregateStart);
+    countCpu(counters, 'decode:pipes+s3', Math.max(0, otherCpuMs));
+    counters.compute.wallMs = performance.now() - wallStart;
+    counters.compute.peakRssBytes = peakRssBytes();
+    return { findings, counters, decode: decoder.summary, resultsKey };
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,44 @@
+import type { ResolvedDetector } from '../core/aggregate.ts';
+import type { Counters } from '../core/counters.ts';
+import type { DetectorPorts } from '../core/detector.ts';
+import type { Finding } from '../core/finding.ts';
+import type { S3Endpoint } from '../infra/s3-object-store.ts';
+import type { DecodeOptions, DecodeSummary } from '../media/decoder.ts';
+import type { MediaInfo } from '../media/probe.ts';
+
+/** What every runner gets from the harness: the same detectors, decode settings and S3 endpoint. */
+export interface RunnerContext {
+  /** Identifies this run; prefixes every S3 key the runners write. */
+  readonly runId: string;
+  readonly decode: DecodeOptions;
+  readonly detectors: readonly ResolvedDetector[];
+  readonly ports: DetectorPorts;
+  readonly s3: S3Endpoint;
+  readonly bucket: string;
+}
+
+/** The outcome of one clip through one runner. Failures are thrown and turned into data by the harness. */
+export interface ClipRun {
+  readonly findings: readonly Finding[];
+  readonly counters: Counters;
+  readonly decode: DecodeSummary;
+  /** S3 key of the results object written for the clip. */
+  readonly resultsKey: string;
+}
+
+/** One wiring of the shared core. Implementations own their processes and end them on dispose. */
+export interface ClipRunner extends AsyncDisposable {
+  readonly name: string;
+  runClip(clip: MediaInfo): Promise<ClipRun>;
+}
+
+export type RunnerFactory = (context: RunnerContext) => Promise<ClipRunner>;
+
+/** S3 key of a clip's results object: readable, and unique per path. */
+export function resultsKeyFor(runner: string, runId: string, clip: MediaInfo): string {
+  const base = clip.path.split(/[\\/]/).pop() ?? 'clip';
+  const safe = base.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  let hash = 2166136261;
+  for (const char of clip.path) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16777619) >>> 0;
+  return `results/${runId}/${runner}/${safe}-${hash.toString(16).padStart(8, '0')}.json`;
+}
