@@ -5,6 +5,7 @@ import { exitCodeOf } from '../harness/results.ts';
 import { renderAnalyzeText } from '../report/analyze-text.ts';
 import { isRunnerName, type RunnerName, runnerNames } from '../runners/registry.ts';
 import { type CommandIo, processIo } from './io.ts';
+import { writeFailedRun } from './run-progress.ts';
 
 export interface AnalyzeCommandOptions {
   /** `monolith` (default); later issues add `distributed` and `both`. */
@@ -24,13 +25,17 @@ export async function analyze(
   const document = await analyzeClips(clips, {
     config,
     runners,
-    onRun: (clipPath, run) => {
+    onRun: (clipPath, run, error) => {
       // One clear line per failed clip on stderr, whatever the output format.
-      if (run.status === 'failed') io.err(`archbench: ${run.error.message}\n`);
+      if (run.status === 'failed') writeFailedRun(io, clipPath, run, error);
       else if (!options.json) io.err(`analysed ${clipPath} with ${run.runner}\n`);
     },
   });
-  io.out(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderAnalyzeText(document)}\n`);
+  if (options.json) io.out(`${JSON.stringify(document, null, 2)}\n`);
+  // A table of failures only would repeat the lines already on stderr: print it when something ran.
+  else if (document.clips.some((clip) => clip.runs.some((run) => run.status === 'ok'))) {
+    io.out(`${renderAnalyzeText(document)}\n`);
+  }
   return exitCodeOf(document);
 }
 

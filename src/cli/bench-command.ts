@@ -5,6 +5,7 @@ import { exitCodeOf } from '../harness/results.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
 import { renderAnalyzeText } from '../report/analyze-text.ts';
 import { type CommandIo, processIo } from './io.ts';
+import { writeFailedRun } from './run-progress.ts';
 
 export interface BenchCommandOptions {
   readonly config?: string;
@@ -26,8 +27,10 @@ export async function bench(options: BenchCommandOptions, io: CommandIo = proces
   const document = await analyzeClips(clips, {
     config,
     runners: ['monolith'],
-    onRun: (clipPath, run) =>
-      io.err(`${run.status === 'ok' ? 'ok    ' : 'FAILED'} ${run.runner} ${clipPath}\n`),
+    onRun: (clipPath, run, error) => {
+      if (run.status === 'ok') io.err(`ok     ${run.runner} ${clipPath}\n`);
+      else writeFailedRun(io, clipPath, run, error);
+    },
   });
   io.out(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderAnalyzeText(document)}\n`);
   return exitCodeOf(document);

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { BadInputError, ExitError } from '../core/errors.ts';
 import { analyze } from './analyze-command.ts';
 import { bench } from './bench-command.ts';
 import { fixtures } from './fixtures-command.ts';
 
+const packageVersion: string = packageJson.version;
+
 /** Declares the commands; each one is a plain exported async function returning an exit code. */
 function createProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('archbench')
+    .version(packageVersion)
     .description('What does a serverless, distributed pipeline cost against a monolith, and why?')
     .exitOverride()
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // Usage errors carry the same prefix as every other error line (subcommands inherit this).
+    .configureOutput({ outputError: (text, write) => write(`archbench: ${text}`) });
 
   program
     .command('analyze')

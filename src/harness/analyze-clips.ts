@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BadInputError, toErrorDocument } from '../core/errors.ts';
 import { startEmbeddedS3 } from '../infra/fauxqs-server.ts';
 import { createS3Client, createS3ObjectStore, type S3Endpoint } from '../infra/s3-object-store.ts';
-import { probeMedia } from '../media/probe.ts';
+import { displayPath, type MediaInfo, probeMedia } from '../media/probe.ts';
 import { type RunnerName, runnerRegistry } from '../runners/registry.ts';
 import type { ClipRunner, RunnerContext } from '../runners/runner.ts';
 import type { HarnessConfig } from './config.ts';
@@ -13,14 +13,23 @@ export interface AnalyzeOptions {
   readonly config: HarnessConfig;
   /** Runners to replay every clip through, in order. */
   readonly runners: readonly RunnerName[];
-  /** Called after each clip and runner, for progress output. */
-  readonly onRun?: (clipPath: string, run: RunDocument) => void;
+  /**
+   * Called after each clip and runner, for progress output. For a failed run `error` is what was thrown,
+   * so the caller can print the stack of an internal error (the document keeps only its message).
+   */
+  readonly onRun?: (clipPath: string, run: RunDocument, error?: unknown) => void;
 }
 
+/** A clip after probing: its media description, or the failed runs recorded for it. */
+type ProbedClip =
+  | { readonly path: string; readonly info: MediaInfo }
+  | { readonly path: string; readonly failed: readonly RunDocument[] };
+
 /**
- * Replays clips through the chosen runners against one embedded S3 server. A clip that fails (bad input
- * or a bug) is recorded as a failed run and the other clips still run; the caller derives the exit code
- * from the document.
+ * Replays clips through the chosen runners against one embedded S3 server. Every clip is probed first, so
+ * bad input is reported before any long analysis, and no server starts when no clip is usable. A clip that
+ * fails (bad input or a bug) is recorded as a failed run and the other clips still run; the caller derives
+ * the exit code from the document.
  */
 export async function analyzeClips(
   paths: readonly string[],
@@ -28,6 +37,12 @@ export async function analyzeClips(
 ): Promise<AnalyzeDocument> {
   const { config } = options;
   const detectors = resolveDetectors(config.detectors);
+  const probed: ProbedClip[] = [];
+  for (const clipPath of paths) probed.push(await probeClip(clipPath, options));
+  if (!probed.some((clip) => 'info' in clip)) {
+    return { schemaVersion: 1, clips: probed.map(failedClip) };
+  }
+
   await using s3 = await startEmbeddedS3();
   await createBucketOnce(s3.endpoint, config.s3.bucket);
   const context: RunnerContext = {
@@ -42,42 +57,55 @@ export async function analyzeClips(
   try {
     for (const name of options.runners) runners.push(await runnerRegistry[name](context));
     const clips: ClipDocument[] = [];
-    for (const clipPath of paths) clips.push(await analyzeOne(clipPath, runners, options));
+    for (const clip of probed) {
+      clips.push('info' in clip ? await analyzeOne(clip.info, runners, options) : failedClip(clip));
+    }
     return { schemaVersion: 1, clips };
   } finally {
     for (const runner of runners) await runner[Symbol.asyncDispose]();
   }
 }
 
+async function probeClip(clipPath: string, options: AnalyzeOptions): Promise<ProbedClip> {
+  try {
+    return { path: clipPath, info: await probeMedia(clipPath) };
+  } catch (error) {
+    const failed = options.runners.map((runner): RunDocument => {
+      const run: RunDocument = { runner, status: 'failed', error: toErrorDocument(error) };
+      options.onRun?.(clipPath, run, error);
+      return run;
+    });
+    return { path: clipPath, failed };
+  }
+}
+
+function failedClip(clip: ProbedClip): ClipDocument {
+  return { path: clip.path, durationSec: null, runs: 'failed' in clip ? clip.failed : [] };
+}
+
 async function analyzeOne(
-  clipPath: string,
+  info: MediaInfo,
   runners: readonly ClipRunner[],
   options: AnalyzeOptions,
 ): Promise<ClipDocument> {
-  let info: Awaited<ReturnType<typeof probeMedia>>;
-  try {
-    info = await probeMedia(clipPath);
-  } catch (error) {
-    const failed = runners.map((runner): RunDocument => {
-      const run: RunDocument = { runner: runner.name, status: 'failed', error: toErrorDocument(error) };
-      options.onRun?.(clipPath, run);
-      return run;
-    });
-    return { path: clipPath, durationSec: null, runs: failed };
-  }
+  const clipPath = info.path;
   const runs: RunDocument[] = [];
   for (const runner of runners) {
     let run: RunDocument;
+    let thrown: unknown;
     try {
       const result = await runner.runClip(info);
       if (result.decode.videoFrames === 0 && result.decode.audioSamples === 0) {
-        throw new BadInputError(`${clipPath}: nothing could be decoded (damaged or truncated file)`);
+        throw new BadInputError(
+          `${displayPath(clipPath)}: nothing could be decoded (damaged or truncated file)`,
+        );
       }
       run = { runner: runner.name, status: 'ok', ...result, decode: { ...result.decode } };
     } catch (error) {
+      thrown = error;
       run = { runner: runner.name, status: 'failed', error: toErrorDocument(error) };
     }
-    options.onRun?.(clipPath, run);
+    options.onRun?.(clipPath, run, thrown);
     runs.push(run);
   }
   return { path: clipPath, durationSec: info.durationSec, runs };

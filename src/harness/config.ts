@@ -63,6 +63,10 @@ export function resolveConfig(input: unknown): ConfigResult {
   const parsed = configSchema.safeParse(input ?? {});
   if (parsed.success) return { ok: true, config: Object.freeze(parsed.data) };
   const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
-  return { ok: false, error: `${where}: ${issue?.message ?? 'invalid value'}` };
+  if (issue === undefined) return { ok: false, error: 'invalid config' };
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  if (issue.code === 'unrecognized_keys') {
+    return { ok: false, error: `${where}unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}` };
+  }
+  return { ok: false, error: `${where}${issue.message}` };
 }

@@ -43,18 +43,13 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
 
     const aggregateStart = selfCpuMs();
     const findings = aggregateFindings(analyses, context.detectors, toClipInfo(clip));
-    countCpu(counters, 'aggregate', selfCpuMs() - aggregateStart);
+    const aggregateCpuMs = selfCpuMs() - aggregateStart;
+    countCpu(counters, 'aggregate', aggregateCpuMs);
 
     const resultsKey = resultsKeyFor('monolith', context.runId, clip);
     const encodeStart = selfCpuMs();
     const body = new TextEncoder().encode(
-      JSON.stringify({
-        schemaVersion: 1,
-        runner: 'monolith',
-        clip: clip.path,
-        findings,
-        decode: decoder.summary,
-      }),
+      JSON.stringify({ schemaVersion: 1, runner: 'monolith', clip: clip.path, findings, decode: decoder.summary }),
     );
     const encodeCpuMs = selfCpuMs() - encodeStart;
     countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
@@ -63,8 +58,9 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
 
     // ffmpeg is a separate process: its CPU shows up in this process's reaped-children time once it exits.
     countCpu(counters, 'decode:ffmpeg', reapedChildrenCpuMs() - childCpuStart);
-    const otherCpuMs = selfCpuMs() - selfCpuStart - detectCpuMs - (selfCpuMs() - aggregateStart);
-    countCpu(counters, 'decode:pipes+s3', Math.max(0, otherCpuMs));
+    // What remains of this process's CPU is reading the decoder's pipes and talking to S3.
+    const ioCpuMs = selfCpuMs() - selfCpuStart - detectCpuMs - aggregateCpuMs - encodeCpuMs;
+    countCpu(counters, 'io', Math.max(0, ioCpuMs));
     counters.compute.wallMs = performance.now() - wallStart;
     counters.compute.peakRssBytes = peakRssBytes();
     return { findings, counters, decode: decoder.summary, resultsKey };

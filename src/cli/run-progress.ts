@@ -1,0 +1,18 @@
+import type { RunDocument } from '../harness/results.ts';
+import { displayPath } from '../media/probe.ts';
+import type { CommandIo } from './io.ts';
+
+/**
+ * Reports a failed run on stderr: bad input as one line (the message already names the file and the
+ * problem); an internal failure as a line naming the clip and runner followed by the stack, because it is
+ * a bug to be reported, not something the user can fix by changing the input.
+ */
+export function writeFailedRun(io: CommandIo, clipPath: string, run: RunDocument, error: unknown): void {
+  if (run.status !== 'failed') return;
+  if (run.error.kind === 'bad-input') {
+    io.err(`archbench: ${run.error.message}\n`);
+    return;
+  }
+  const stack = error instanceof Error && error.stack ? error.stack : run.error.message;
+  io.err(`archbench: internal error while analysing ${displayPath(clipPath)} with ${run.runner}\n${stack}\n`);
+}
