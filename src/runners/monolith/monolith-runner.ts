@@ -49,7 +49,13 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
     const resultsKey = resultsKeyFor('monolith', context.runId, clip);
     const encodeStart = selfCpuMs();
     const body = new TextEncoder().encode(
-      JSON.stringify({ schemaVersion: 1, runner: 'monolith', clip: clip.path, findings, decode: decoder.summary }),
+      JSON.stringify({
+        schemaVersion: 1,
+        runner: 'monolith',
+        clip: clip.path,
+        findings,
+        decode: decoder.summary,
+      }),
     );
     const encodeCpuMs = selfCpuMs() - encodeStart;
     countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
