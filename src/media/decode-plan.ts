@@ -139,6 +139,10 @@ export function buildDecodeArgs(info: MediaInfo, options: DecodeOptions, start: 
     // and damaged clips must decode the same everywhere. It costs little: the scale, audio and pipe work
     // already keep a second core busy.
     args.push('-threads', '1');
+    // Temporal concealment with zero motion, from the reference picture of the same GOP: ffmpeg's default
+    // (guess_mvs) predicts motion from buffers that intra macroblocks never write, whose stale content
+    // depends on what was decoded before, so a damaged chunk would decode differently after a seek.
+    args.push('-ec', 'favor_inter');
     if (seekSec > 0) {
       args.push('-ss', secondsArg(seekSec));
       // The decoder drops frames before the chunk itself; ffmpeg's own trim would round the cut point.
