@@ -11,6 +11,12 @@ export interface S3Counters {
   /** HTTP requests actually sent, retries included, by SDK operation name (e.g. `PutObject`). */
   readonly requestsByOperation: Record<string, number>;
   readonly requestsByTier: Record<S3Tier, number>;
+  /**
+   * The same requests split by the stage that sent them (`ConvertMedia`, `Detect freeze`, `Aggregate`,
+   * `WriteResults`, ...), filled when a stage's counters are merged with `mergeCounters(into, from, stage)`.
+   * Lets the gate name the stage whose requests changed and the cost model drop a stage in a what-if.
+   */
+  readonly requestsByStage: Record<string, Record<string, number>>;
   /** Request body bytes sent. */
   bytesUp: number;
   /** Response body bytes received. */
@@ -23,6 +29,10 @@ export interface SfnCounters {
   readonly transitionsByState: Record<string, number>;
   /** Step Functions API requests by operation (GetActivityTask, SendTaskSuccess, ...). */
   readonly apiRequestsByOperation: Record<string, number>;
+  /** Sum of execution durations (start to stop, from the history), ms: a timing, not a count. */
+  executionMs: number;
+  /** Sum of execution durations each rounded up to 100 ms, as Express workflows bill them, ms. */
+  expressBilledMs: number;
 }
 
 export interface SerializationHopCounters {
@@ -74,10 +84,17 @@ export function createCounters(): Counters {
     s3: {
       requestsByOperation: {},
       requestsByTier: { tier1: 0, tier2: 0, free: 0 },
+      requestsByStage: {},
       bytesUp: 0,
       bytesDown: 0,
     },
-    sfn: { executionsStarted: 0, transitionsByState: {}, apiRequestsByOperation: {} },
+    sfn: {
+      executionsStarted: 0,
+      transitionsByState: {},
+      apiRequestsByOperation: {},
+      executionMs: 0,
+      expressBilledMs: 0,
+    },
     serialization: {},
     network: {},
     compute: { cpuMsByComponent: {}, invocationsByTask: {}, wallMs: 0, peakRssBytes: 0 },
@@ -186,16 +203,38 @@ function addRecord(into: Record<string, number>, from: Readonly<Record<string, n
   for (const [key, value] of Object.entries(from)) bump(into, key, value);
 }
 
+/** Records one finished execution's duration, also as Express would bill it (rounded up to 100 ms). */
+export function countExecutionDuration(counters: Counters, durationMs: number): void {
+  counters.sfn.executionMs += durationMs;
+  counters.sfn.expressBilledMs += Math.max(100, Math.ceil(durationMs / 100) * 100);
+}
+
 /**
  * Adds `from` into `into` (e.g. a worker's counters into the run's). Counts and CPU add up; wall time
- * and peak RSS take the maximum, since processes run concurrently.
+ * and peak RSS take the maximum, since processes run concurrently. With `stage`, the S3 requests of
+ * `from` are also attributed to that stage in `requestsByStage`.
  */
-export function mergeCounters(into: Counters, from: Counters): Counters {
+export function mergeCounters(into: Counters, from: Counters, stage?: string): Counters {
   addRecord(into.s3.requestsByOperation, from.s3.requestsByOperation);
+  if (stage !== undefined) {
+    addRecord(
+      entryOf(into.s3.requestsByStage, stage, () => ({})),
+      from.s3.requestsByOperation,
+    );
+  } else {
+    for (const [fromStage, byOperation] of Object.entries(from.s3.requestsByStage)) {
+      addRecord(
+        entryOf(into.s3.requestsByStage, fromStage, () => ({})),
+        byOperation,
+      );
+    }
+  }
   addRecord(into.s3.requestsByTier, from.s3.requestsByTier);
   into.s3.bytesUp += from.s3.bytesUp;
   into.s3.bytesDown += from.s3.bytesDown;
   into.sfn.executionsStarted += from.sfn.executionsStarted;
+  into.sfn.executionMs += from.sfn.executionMs;
+  into.sfn.expressBilledMs += from.sfn.expressBilledMs;
   addRecord(into.sfn.transitionsByState, from.sfn.transitionsByState);
   addRecord(into.sfn.apiRequestsByOperation, from.sfn.apiRequestsByOperation);
   for (const [hop, entry] of Object.entries(from.serialization)) {

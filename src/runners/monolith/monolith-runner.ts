@@ -1,5 +1,5 @@
 import { aggregateFindings, analyzeChunk, type ChunkAnalysis } from '../../core/aggregate.ts';
-import { countCpu, countSerialization, createCounters } from '../../core/counters.ts';
+import { countCpu, countSerialization, createCounters, mergeCounters } from '../../core/counters.ts';
 import { peakRssBytes, reapedChildrenCpuMs, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore } from '../../infra/s3-object-store.ts';
 import { openClipDecoder } from '../../media/decoder.ts';
@@ -22,7 +22,9 @@ export async function createMonolithRunner(context: RunnerContext): Promise<Clip
 
 async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise<ClipRun> {
   const counters = createCounters();
-  const client = createS3Client(context.s3, counters);
+  // S3 requests are counted apart and merged in at the end, attributed to the stage that sent them.
+  const s3Counters = createCounters();
+  const client = createS3Client(context.s3, s3Counters);
   const wallStart = performance.now();
   const selfCpuStart = selfCpuMs();
   const childCpuStart = reapedChildrenCpuMs();
@@ -61,6 +63,7 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
     countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
     countCpu(counters, 'serialize', encodeCpuMs);
     await store.put(resultsKey, body, 'application/json');
+    mergeCounters(counters, s3Counters, 'WriteResults');
 
     // ffmpeg is a separate process: its CPU shows up in this process's reaped-children time once it exits.
     countCpu(counters, 'decode:ffmpeg', reapedChildrenCpuMs() - childCpuStart);
