@@ -2,19 +2,24 @@ import { BadInputError } from '../core/errors.ts';
 import { analyzeClips } from '../harness/analyze-clips.ts';
 import { loadConfig } from '../harness/load-config.ts';
 import { exitCodeOf } from '../harness/results.ts';
+import { compareRunnerFindings } from '../harness/runner-comparison.ts';
+import { displayPath } from '../media/probe.ts';
 import { renderAnalyzeText } from '../report/analyze-text.ts';
 import { isRunnerName, type RunnerName, runnerNames } from '../runners/registry.ts';
 import { type CommandIo, processIo } from './io.ts';
 import { writeFailedRun } from './run-progress.ts';
 
 export interface AnalyzeCommandOptions {
-  /** `monolith` (default); later issues add `distributed` and `both`. */
+  /** `monolith` (default), `distributed`, or `both` (each clip through both, findings compared). */
   readonly runner?: string;
   readonly json?: boolean;
   readonly config?: string;
 }
 
-/** `archbench analyze <clip...>`: returns the exit code (0 ok, 2 bad input, 70 internal failure). */
+/**
+ * `archbench analyze <clip...>`: returns the exit code (0 ok; 1 a service was unavailable or, with
+ * `--runner both`, the runners' findings differ; 2 bad input; 70 internal failure).
+ */
 export async function analyze(
   clips: readonly string[],
   options: AnalyzeCommandOptions,
@@ -36,10 +41,25 @@ export async function analyze(
   else if (document.clips.some((clip) => clip.runs.some((run) => run.status === 'ok'))) {
     io.out(`${renderAnalyzeText(document)}\n`);
   }
-  return exitCodeOf(document);
+  const exitCode = exitCodeOf(document);
+  if (runners.length < 2) return exitCode;
+  const differences = compareRunnerFindings(document);
+  for (const difference of differences) {
+    io.err(
+      `archbench: ${displayPath(difference.clipPath)}: findings of ${difference.reference} and ${difference.runner} differ: ${difference.summary}\n`,
+    );
+  }
+  // A difference is a failed comparison (1); a bad clip or a bug still decides the code when present.
+  return exitCode === 0 && differences.length > 0 ? 1 : exitCode;
 }
 
+/** `both` runs every registered runner on each clip (the monolith first, as the reference). */
+const BOTH = 'both';
+
 function parseRunners(value: string): RunnerName[] {
+  if (value === BOTH) return [...runnerNames];
   if (isRunnerName(value)) return [value];
-  throw new BadInputError(`--runner ${value}: unknown runner (choose from: ${runnerNames.join(', ')})`);
+  throw new BadInputError(
+    `--runner ${value}: unknown runner (choose from: ${[...runnerNames, BOTH].join(', ')})`,
+  );
 }

@@ -1,37 +1,63 @@
 import path from 'node:path';
-import { analyzeClips } from '../harness/analyze-clips.ts';
 import { loadConfig } from '../harness/load-config.ts';
-import { exitCodeOf } from '../harness/results.ts';
-import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
-import { renderAnalyzeText } from '../report/analyze-text.ts';
+import { defaultScenarioName, loadScenario } from '../harness/load-scenario.ts';
+import { runBench } from '../harness/run-bench.ts';
+import { renderMarkdownSummary } from '../report/markdown-summary.ts';
+import { writeReport } from '../report/write-report.ts';
 import { type CommandIo, processIo } from './io.ts';
-import { writeFailedRun } from './run-progress.ts';
 
 export interface BenchCommandOptions {
   readonly config?: string;
+  /** Scenario name in scenarios/ or a path to a scenario file; default `prime-video`. */
+  readonly scenario?: string;
+  /** Reports directory; default the config's `reportsDir`. */
+  readonly out?: string;
+  /** Print the results document instead of the summary. */
   readonly json?: boolean;
+  /** No progress output. */
+  readonly quiet?: boolean;
 }
 
 /**
- * `archbench bench` (`npm run bench`): generates the fixtures when missing, then replays them through the
- * runners and prints findings and counters. The harness issue turns this into the full comparison with
- * costs and reports; until then it runs the monolith only.
+ * `archbench bench` (`npm run bench`): replays the scenario's clips through both runners, prices the
+ * counts and writes results.json, report.html and summary.md to `<out>/<run>/` and `<out>/latest/`.
+ * Exit 0, or 1 when the runners disagree on findings or a runner failed on a clip.
  */
 export async function bench(options: BenchCommandOptions, io: CommandIo = processIo): Promise<number> {
   const config = await loadConfig(options.config);
-  const manifest = await ensureFixtures({
-    dir: path.resolve(config.fixturesDir),
-    onProgress: (id) => io.err(`generating fixture ${id} (first run only)\n`),
-  });
-  const clips = manifest.clips.map((clip) => path.join(config.fixturesDir, clip.file));
-  const document = await analyzeClips(clips, {
-    config,
-    runners: ['monolith'],
-    onRun: (clipPath, run, error) => {
-      if (run.status === 'ok') io.err(`ok     ${run.runner} ${clipPath}\n`);
-      else writeFailedRun(io, clipPath, run, error);
-    },
-  });
-  io.out(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderAnalyzeText(document)}\n`);
-  return exitCodeOf(document);
+  const scenario = await loadScenario(options.scenario ?? defaultScenarioName);
+  const progress = progressWriter(io, options);
+  const started = performance.now();
+  const results = await runBench({ config, scenario, onProgress: progress.line });
+  progress.done();
+  const written = await writeReport(results, path.resolve(options.out ?? config.reportsDir));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (options.json) {
+    io.out(`${JSON.stringify(results, null, 2)}\n`);
+  } else {
+    io.out(`${renderMarkdownSummary(results)}\n`);
+    io.out(
+      `\nReport: ${path.relative(process.cwd(), written.htmlPath)} (also ${path.relative(process.cwd(), written.latestDir)}/); ${seconds} s\n`,
+    );
+  }
+  if (!results.equivalence.identical) {
+    for (const difference of results.equivalence.differences) io.err(`archbench: ${difference}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Progress on stderr: one rewritten status line on a terminal, plain lines otherwise, none with --quiet. */
+function progressWriter(
+  io: CommandIo,
+  options: BenchCommandOptions,
+): { line: (text: string) => void; done: () => void } {
+  if (options.quiet) return { line: () => {}, done: () => {} };
+  if (!process.stderr.isTTY || io !== processIo)
+    return { line: (text) => io.err(`${text}\n`), done: () => {} };
+  const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+  return {
+    line: (text) => io.err(`\r\x1b[K${text.trim().slice(0, width)}`),
+    done: () => io.err('\r\x1b[K'),
+  };
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { BadInputError, ExitError } from '../core/errors.ts';
+import { BadInputError, ExitError, ServiceUnavailableError } from '../core/errors.ts';
 import { analyze } from './analyze-command.ts';
 import { bench } from './bench-command.ts';
 import { fixtures } from './fixtures-command.ts';
+import { gate } from './gate-command.ts';
+import { report } from './report-command.ts';
 
 const packageVersion: string = packageJson.version;
 
@@ -22,7 +24,7 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .command('analyze')
     .description('analyse clips and print findings and counters')
     .argument('<clip...>', 'media files to analyse')
-    .option('--runner <name>', 'runner to use', 'monolith')
+    .option('--runner <name>', 'runner to use: monolith, distributed or both (findings compared)', 'monolith')
     .option('--json', 'print the results document as JSON')
     .option('--config <file>', 'config file (default: bench.config.ts when present)')
     .action(async (clips: string[], options) => setExitCode(await analyze(clips, options)));
@@ -37,15 +39,34 @@ function createProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('replay the fixture set through the runners and report')
-    .option('--json', 'print the results document as JSON')
+    .description('replay a scenario through both runners, price the counts and write the report')
+    .option('--scenario <name>', 'scenario in scenarios/ (or a path to a scenario file)', 'prime-video')
+    .option('--out <dir>', 'reports directory (default: the config reportsDir)')
+    .option('--json', 'print the results document instead of the summary')
+    .option('--quiet', 'no progress output')
     .option('--config <file>', 'config file')
     .action(async (options) => setExitCode(await bench(options)));
+
+  program
+    .command('report')
+    .description('re-render the HTML report and Markdown summary from a results document')
+    .argument('<results.json>', 'results document written by archbench bench')
+    .option('--out <dir>', 'reports directory (writes <dir>/<runId>/ and <dir>/latest/)', 'reports')
+    .action(async (resultsPath: string, options) => setExitCode(await report(resultsPath, options)));
+
+  program
+    .command('gate')
+    .description('compare a results document with a baseline: exit 0 pass, 1 regression, 2 bad input')
+    .requiredOption('--baseline <file>', 'baseline results document (e.g. reports/baseline.json)')
+    .option('--current <file>', 'results document to check (default: <reportsDir>/latest/results.json)')
+    .option('--update-baseline', 'write the current results document to the baseline path and exit 0')
+    .option('--config <file>', 'config file with the gate bounds (default: bench.config.ts when present)')
+    .action(async (options) => setExitCode(await gate(options)));
 
   return program;
 }
 
-/** Runs the CLI; the one place that maps errors to exit codes (2 bad input, 70 internal). */
+/** Runs the CLI; the one place that maps errors to exit codes (1 unavailable, 2 bad input, 70 internal). */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const program = createProgram((code) => {
@@ -62,6 +83,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof BadInputError) {
       process.stderr.write(`archbench: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof ServiceUnavailableError) {
+      // A service the run needs went away (e.g. before any clip started): one line, exit 1.
+      process.stderr.write(`archbench: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof ExitError) {
       process.stderr.write(`archbench: ${error.message}\n`);

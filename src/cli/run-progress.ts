@@ -9,7 +9,8 @@ import type { CommandIo } from './io.ts';
  */
 export function writeFailedRun(io: CommandIo, clipPath: string, run: RunDocument, error: unknown): void {
   if (run.status !== 'failed') return;
-  if (run.error.kind === 'bad-input') {
+  // Bad input and an unreachable service are one line each: the message names the problem.
+  if (run.error.kind === 'bad-input' || run.error.kind === 'unavailable') {
     io.err(`archbench: ${run.error.message}\n`);
     return;
   }

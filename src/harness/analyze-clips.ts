@@ -52,6 +52,7 @@ export async function analyzeClips(
     ports: {},
     s3: s3.endpoint,
     bucket: config.s3.bucket,
+    distributed: config.distributed,
   };
   const runners: ClipRunner[] = [];
   try {

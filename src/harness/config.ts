@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultGateBounds } from '../core/gate/gate-verdict.ts';
 
 /**
  * Harness configuration: `bench.config.ts` exports `defineConfig({...})`; it is validated once, here, into
@@ -7,6 +8,114 @@ import { z } from 'zod';
  */
 
 const positiveSeconds = z.number().positive().max(3600);
+/** Step Functions takes whole seconds for TimeoutSeconds, HeartbeatSeconds and IntervalSeconds. */
+const wholeSeconds = z.number().int().min(1).max(86_400);
+const workers = z.number().int().min(1).max(64);
+/** Lambda's configurable memory range, MB. */
+const lambdaMemoryMb = z.number().int().min(128).max(10_240);
+
+/**
+ * The distributed runner (see src/runners/distributed/distributed-settings.ts for the meaning of each
+ * field). Every field has a default; memory sizes are configuration (what Lambda would bill against),
+ * not measurements.
+ */
+const distributedSchema = z
+  .object({
+    /** Worker processes per activity; `detect` is per detector, `perDetector` overrides it by name. */
+    pools: z
+      .object({
+        convert: workers.default(2),
+        detect: workers.default(1),
+        aggregate: workers.default(1),
+        perDetector: z.record(z.string(), workers).default({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Frames per S3 object written by the converter (1: one object per frame). */
+    framesPerObject: z.number().int().min(1).max(1000).default(1),
+    /** Executions (chunks) in flight at once, across the clips of a run. */
+    maxInFlightExecutions: z.number().int().min(1).max(1000).default(16),
+    /** `TimeoutSeconds` of every Task state, s. */
+    taskTimeoutSec: wholeSeconds.default(300),
+    /** `HeartbeatSeconds` of every Task state, s; below taskTimeoutSec. */
+    heartbeatSec: wholeSeconds.default(10),
+    /** Retry of every Task state on failure and timeout: `MaxAttempts`, `IntervalSeconds`, `BackoffRate`. */
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(0).max(10).default(2),
+        intervalSec: wholeSeconds.default(1),
+        backoffRate: z.number().min(1).max(10).default(2),
+      })
+      .strict()
+      .prefault({}),
+    /** Configured memory per task function, MB (Lambda-style GB-s billing). */
+    memoryMb: z
+      .object({
+        convert: lambdaMemoryMb.default(1024),
+        detect: lambdaMemoryMb.default(512),
+        aggregate: lambdaMemoryMb.default(512),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * `embedded` starts the local endpoint on 127.0.0.1; `endpoint` uses `endpoint` (LocalStack) or, without
+     * it, AWS in `region`, with credentials from the AWS SDK's default chain (never from this file).
+     */
+    stepFunctions: z
+      .discriminatedUnion('backend', [
+        z.object({ backend: z.literal('embedded') }).strict(),
+        z
+          .object({
+            backend: z.literal('endpoint'),
+            endpoint: z.url({ protocol: /^https?$/ }).optional(),
+            region: z
+              .string()
+              .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
+              .default('us-east-1'),
+          })
+          .strict(),
+      ])
+      .prefault({ backend: 'embedded' }),
+    /** IAM role the state machine runs as (the embedded endpoint accepts any). */
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'must be an IAM role ARN')
+      .default('arn:aws:iam::123456789012:role/archbench-step-functions'),
+  })
+  .strict()
+  .refine((settings) => settings.heartbeatSec < settings.taskTimeoutSec, {
+    message: 'must be below taskTimeoutSec',
+    path: ['heartbeatSec'],
+  });
+
+/**
+ * Bounds of `archbench gate`. Counts are always compared exactly; these bound what varies run to run
+ * (compute-derived dollars), the savings, and whether a price change fails. Every field has a default.
+ */
+const gateSchema = z
+  .object({
+    /**
+     * How far compute-derived dollars (Lambda GB-s, Fargate/EC2 sized from CPU seconds) of a design may rise
+     * above the baseline's, percent. A rise fails only beyond both this and `computeCostToleranceUsd`.
+     */
+    computeCostTolerancePercent: z
+      .number()
+      .min(0, 'must be a non-negative number')
+      .default(defaultGateBounds.computeCostTolerancePercent),
+    /** How far compute-derived dollars may rise, USD per month at the scenario's load. */
+    computeCostToleranceUsd: z
+      .number()
+      .min(0, 'must be a non-negative number')
+      .default(defaultGateBounds.computeCostToleranceUsd),
+    /** Least savings of the monolith against the distributed design, percent of the distributed cost. */
+    savingsFloorPercent: z
+      .number()
+      .max(100, 'must be at most 100')
+      .default(defaultGateBounds.savingsFloorPercent),
+    /** Fail the gate when the price book changed (default: report the change apart and pass). */
+    failOnPriceChange: z.boolean().default(defaultGateBounds.failOnPriceChange),
+  })
+  .strict();
 
 const configSchema = z
   .object({
@@ -42,6 +151,8 @@ const configSchema = z
       })
       .strict()
       .default({ backend: 'embedded', bucket: 'archbench' }),
+    distributed: distributedSchema.prefault({}),
+    gate: gateSchema.prefault({}),
   })
   .strict();
 

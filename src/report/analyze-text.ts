@@ -50,8 +50,21 @@ function renderCounters(counters: Counters): string[] {
   const serialization = Object.entries(counters.serialization)
     .map(([hop, entry]) => `${hop} ${entry.encodeOps}+${entry.decodeOps} ops ${entry.bytes} B`)
     .join(', ');
+  const transitions = Object.values(counters.sfn.transitionsByState).reduce((sum, count) => sum + count, 0);
+  // Only a run through Step Functions has these; the monolith's lines stay as they were.
+  const sfn =
+    counters.sfn.executionsStarted > 0
+      ? [
+          `step functions: ${counters.sfn.executionsStarted} execution(s), ${transitions} billed transition(s) (${Object.entries(
+            counters.sfn.transitionsByState,
+          )
+            .map(([state, count]) => `${state} ${count}`)
+            .join(', ')})`,
+        ]
+      : [];
   return [
     `s3 requests: ${s3 || 'none'} (tier1 ${tiers.tier1}, tier2 ${tiers.tier2}, free ${tiers.free}); up ${counters.s3.bytesUp} B, down ${counters.s3.bytesDown} B`,
+    ...sfn,
     `serialization: ${serialization || 'none'}`,
     `cpu ms: ${cpu || 'none'}; wall ${Math.round(counters.compute.wallMs)} ms; peak RSS ${(counters.compute.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
   ];

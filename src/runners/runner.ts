@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.ts';
 import type { S3Endpoint } from '../infra/s3-object-store.ts';
 import type { DecodeOptions, DecodeSummary } from '../media/decoder.ts';
 import type { MediaInfo } from '../media/probe.ts';
+import type { DistributedSettings } from './distributed/distributed-settings.ts';
 
 /** What every runner gets from the harness: the same detectors, decode settings and S3 endpoint. */
 export interface RunnerContext {
@@ -15,6 +16,15 @@ export interface RunnerContext {
   readonly ports: DetectorPorts;
   readonly s3: S3Endpoint;
   readonly bucket: string;
+  /** Settings of the distributed runner (pools, batching, timeouts); its defaults when absent. */
+  readonly distributed?: DistributedSettings;
+}
+
+/** A detector that failed on one chunk (its findings elsewhere in the clip are kept). */
+export interface DetectorFailureRecord {
+  readonly chunkIndex: number;
+  readonly detector: string;
+  readonly message: string;
 }
 
 /** The outcome of one clip through one runner. Failures are thrown and turned into data by the harness. */
@@ -24,6 +34,13 @@ export interface ClipRun {
   readonly decode: DecodeSummary;
   /** S3 key of the results object written for the clip. */
   readonly resultsKey: string;
+  /** Detectors that failed on some chunk, in chunk order; absent when none did. */
+  readonly detectorFailures?: readonly DetectorFailureRecord[];
+  /**
+   * Wall time each chunk took, ms, in chunk order (a timing): the monolith's decode and analysis of the
+   * chunk; the distributed runner's execution from start to stop.
+   */
+  readonly chunkLatenciesMs?: readonly number[];
 }
 
 /** One wiring of the shared core. Implementations own their processes and end them on dispose. */

@@ -32,6 +32,8 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
     const store = await createS3ObjectStore({ client, bucket: context.bucket });
     const analyses: ChunkAnalysis[] = [];
     let detectCpuMs = 0;
+    const chunkLatenciesMs: number[] = [];
+    let previousChunkDoneMs = performance.now();
     await using decoder = openClipDecoder(clip, context.decode);
     for await (const chunk of decoder.chunks()) {
       const before = selfCpuMs();
@@ -41,6 +43,10 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
         ),
       );
       detectCpuMs += selfCpuMs() - before;
+      // Decode and analysis overlap in a pipeline: a chunk's latency is the time since the previous one.
+      const doneMs = performance.now();
+      chunkLatenciesMs.push(doneMs - previousChunkDoneMs);
+      previousChunkDoneMs = doneMs;
     }
 
     const aggregateStart = selfCpuMs();
@@ -72,7 +78,7 @@ async function runMonolithClip(clip: MediaInfo, context: RunnerContext): Promise
     countCpu(counters, 'io', Math.max(0, ioCpuMs));
     counters.compute.wallMs = performance.now() - wallStart;
     counters.compute.peakRssBytes = peakRssBytes();
-    return { findings, counters, decode: decoder.summary, resultsKey };
+    return { findings, counters, decode: decoder.summary, resultsKey, chunkLatenciesMs };
   } finally {
     client.destroy();
   }

@@ -1,0 +1,440 @@
+import type { BenchClip, BenchClipRun, BenchResults } from '../bench-results.ts';
+import {
+  COST_DIMENSIONS,
+  type CostBasis,
+  type CostDimension,
+  type Design,
+  type DesignCost,
+  priceDistributed,
+  priceMonolith,
+} from '../cost/cost-model.ts';
+import type { PriceBook } from '../cost/price-book.ts';
+import { compareCounts, nearlyEqual } from './gate-counts.ts';
+import { priceChanges, samePrices } from './gate-prices.ts';
+import type {
+  CostLineChange,
+  CostOutOfBoundsFinding,
+  FindingsChangedFinding,
+  GateBounds,
+  GateCostSummary,
+  GateDocumentInfo,
+  GateFinding,
+  GateFindingKind,
+  GateSeverity,
+  GateVerdict,
+  PriceChangedFinding,
+  ScenarioChangedFinding,
+} from './gate-verdict.ts';
+import { jsonEqual } from './json-equal.ts';
+
+/**
+ * The CI cost gate: compares a results document with a baseline and says, for a pull request, whether
+ * anything that costs money changed and by how much. Pure: no I/O, no clock.
+ *
+ * Counts are deterministic for a clip (fixtures are bit-exact, every request and transition is counted on
+ * the wire), so they must match exactly, and so must the dollars derived from them. Compute-derived
+ * dollars (CPU seconds sizing the monolith, billed task durations, execution durations) vary from run to
+ * run and machine to machine, so they only have to stay within bounds. A change of the price book is
+ * separated from a change of the code by repricing the baseline's own measurements with both books.
+ */
+
+const DESIGNS: readonly Design[] = ['distributed', 'monolith'];
+const KIND_ORDER: readonly GateFindingKind[] = [
+  'scenario-changed',
+  'findings-changed',
+  'count-changed',
+  'cost-out-of-bounds',
+  'savings-below-floor',
+  'price-changed',
+];
+
+/** Compares a results document with a baseline under the configured bounds. */
+export function evaluateGate(baseline: BenchResults, current: BenchResults, bounds: GateBounds): GateVerdict {
+  const priceFindings = comparePriceBooks(baseline, current, bounds);
+  const pricesChanged = priceFindings.length > 0;
+  const scenarioFindings = compareScenarios(baseline, current, pricesChanged);
+  const findings: GateFinding[] = [...scenarioFindings, ...compareFindings(baseline, current)];
+  const clipSetsMatch = compareClipSets(baseline.clips, current.clips).length === 0;
+  const countFindings = DESIGNS.flatMap((design) => compareCounts(design, baseline, current, clipSetsMatch));
+  findings.push(...countFindings);
+
+  const repriced = repricedBaseline(baseline, current.priceBook);
+  const costs: GateCostSummary[] = [];
+  for (const design of DESIGNS) {
+    const result = compareCosts(design, baseline, current, repriced, bounds);
+    costs.push(result.summary);
+    // Bills of different scenarios (another load, other clips) are not comparable: the scenario change
+    // is the finding. Changed counts are named one by one with their dollars, so the count-derived total
+    // is checked only when every count matched.
+    if (scenarioFindings.length > 0) continue;
+    const countsChanged = countFindings.some((finding) => finding.design === design);
+    findings.push(...result.findings.filter((finding) => finding.basis === 'compute' || !countsChanged));
+  }
+
+  const floorPercent = bounds.savingsFloorPercent;
+  const currentPercent = current.costs.baseline.comparison.savingsPercent;
+  const baselinePercent = baseline.costs.baseline.comparison.savingsPercent;
+  if (currentPercent === null || currentPercent < floorPercent) {
+    findings.push({
+      kind: 'savings-below-floor',
+      severity: 'regression',
+      floorPercent,
+      baselinePercent,
+      currentPercent,
+    });
+  }
+  findings.push(...priceFindings.map((finding) => withPriceEffect(finding, repriced)));
+
+  findings.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
+  );
+  return {
+    verdict: findings.some((finding) => finding.severity === 'regression') ? 'regression' : 'pass',
+    findings,
+    baseline: documentInfo(baseline),
+    current: documentInfo(current),
+    load: current.scenario.costOptions.load,
+    bounds,
+    costs,
+    savings: { baselinePercent, currentPercent, floorPercent },
+    environmentDifferences: environmentDifferences(baseline, current),
+  };
+}
+
+function severityRank(severity: GateSeverity): number {
+  return severity === 'regression' ? 0 : 1;
+}
+
+function documentInfo(document: BenchResults): GateDocumentInfo {
+  return {
+    runId: document.runId,
+    createdAt: document.createdAt,
+    gitCommit: document.environment.gitCommit,
+    scenarioName: document.scenario.name,
+    configHash: document.scenario.configHash,
+    priceBookId: document.priceBook.id,
+  };
+}
+
+function environmentDifferences(baseline: BenchResults, current: BenchResults): string[] {
+  const fields = [
+    'cpuModel',
+    'cpuCount',
+    'platform',
+    'nodeVersion',
+    'ffmpegVersion',
+    'archbenchVersion',
+  ] as const;
+  return fields
+    .filter((field) => baseline.environment[field] !== current.environment[field])
+    .map(
+      (field) => `${field}: ${String(baseline.environment[field])} -> ${String(current.environment[field])}`,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scenario and findings
+
+/** Scenario fields shown when the config hash differs; the hash also covers what the summary omits. */
+const SCENARIO_FIELDS = [
+  'name',
+  'chunkSeconds',
+  'framesPerObject',
+  'detectors',
+  'load',
+  'costOptions',
+] as const;
+
+function compareScenarios(
+  baseline: BenchResults,
+  current: BenchResults,
+  pricesChanged: boolean,
+): ScenarioChangedFinding[] {
+  const before = baseline.scenario;
+  const after = current.scenario;
+  const differences: string[] = [];
+  for (const field of SCENARIO_FIELDS) {
+    // The load appears twice in the summary (also under costOptions): name each difference once.
+    const strip = (value: unknown): unknown =>
+      field === 'costOptions' ? { ...(value as object), load: undefined } : value;
+    differences.push(...describeDifferences(field, strip(before[field]), strip(after[field])));
+  }
+  const clipDifferences = compareClipSets(baseline.clips, current.clips);
+  differences.push(...clipDifferences);
+  const bookOnly = differences.length === 0 && before.priceBookId !== after.priceBookId;
+  if (before.priceBookId !== after.priceBookId && !bookOnly) {
+    differences.push(`priceBookId: ${before.priceBookId} -> ${after.priceBookId}`);
+  }
+  // A hash that differs only because the scenario names another price book is a price change, which is
+  // reported on its own (the books are compared entry by entry).
+  const hashDiffers = before.configHash !== after.configHash && !(bookOnly && pricesChanged);
+  if (!hashDiffers && clipDifferences.length === 0) return [];
+  if (differences.length === 0) {
+    differences.push(
+      'configuration outside the scenario summary (decode settings, detector parameters, ...)',
+    );
+  }
+  return [
+    {
+      kind: 'scenario-changed',
+      severity: 'regression',
+      baselineConfigHash: before.configHash,
+      currentConfigHash: after.configHash,
+      differences,
+    },
+  ];
+}
+
+/** `load.streams: 1 -> 10` for every leaf that differs. */
+function describeDifferences(path: string, before: unknown, after: unknown): string[] {
+  if (jsonEqual(before, after)) return [];
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => describeDifferences(`${path}.${key}`, before[key], after[key]));
+  }
+  return [`${path}: ${JSON.stringify(before) ?? 'absent'} -> ${JSON.stringify(after) ?? 'absent'}`];
+}
+
+function compareClipSets(baseline: readonly BenchClip[], current: readonly BenchClip[]): string[] {
+  const differences: string[] = [];
+  const currentByPath = new Map(current.map((clip) => [clip.path, clip]));
+  const baselinePaths = new Set(baseline.map((clip) => clip.path));
+  for (const clip of baseline) {
+    const other = currentByPath.get(clip.path);
+    if (other === undefined) differences.push(`clip ${clip.path}: not in the current run`);
+    else {
+      if (other.sha256 !== clip.sha256) differences.push(`clip ${clip.path}: content differs (sha256)`);
+      if (other.durationSec !== clip.durationSec) {
+        differences.push(`clip ${clip.path}: duration ${clip.durationSec} s -> ${other.durationSec} s`);
+      }
+    }
+  }
+  for (const clip of current) {
+    if (!baselinePaths.has(clip.path)) differences.push(`clip ${clip.path}: not in the baseline`);
+  }
+  return differences;
+}
+
+function compareFindings(baseline: BenchResults, current: BenchResults): FindingsChangedFinding[] {
+  const results: FindingsChangedFinding[] = [];
+  const currentByPath = new Map(current.clips.map((clip) => [clip.path, clip]));
+  for (const clip of baseline.clips) {
+    const other = currentByPath.get(clip.path);
+    if (other === undefined) continue;
+    for (const design of DESIGNS) {
+      const change = compareRuns(clip.runs[design], other.runs[design]);
+      if (change !== undefined) results.push({ ...change, clip: clip.path, design });
+    }
+  }
+  if (!current.equivalence.identical) {
+    results.push({
+      kind: 'findings-changed',
+      severity: 'regression',
+      clip: null,
+      design: null,
+      summary: `the runners disagree: ${current.equivalence.differences.join('; ') || 'findings differ'}`,
+      added: [],
+      removed: [],
+    });
+  }
+  return results;
+}
+
+function compareRuns(
+  before: BenchClipRun,
+  after: BenchClipRun,
+): Omit<FindingsChangedFinding, 'clip' | 'design'> | undefined {
+  const base = { kind: 'findings-changed', severity: 'regression', added: [], removed: [] } as const;
+  if (after.status === 'failed') {
+    if (before.status === 'failed') return undefined;
+    return { ...base, summary: `the run failed: ${after.error.message}` };
+  }
+  if (before.status === 'failed') {
+    return { ...base, summary: `the run failed in the baseline (${before.error.message}) and succeeds now` };
+  }
+  const removed = before.findings.filter((finding) => !after.findings.some((x) => jsonEqual(x, finding)));
+  const added = after.findings.filter((finding) => !before.findings.some((x) => jsonEqual(x, finding)));
+  if (removed.length === 0 && added.length === 0) {
+    if (before.findings.length === after.findings.length) return undefined;
+    return {
+      ...base,
+      summary: `${before.findings.length} finding(s) -> ${after.findings.length} (duplicates differ)`,
+    };
+  }
+  return {
+    ...base,
+    summary: `${before.findings.length} finding(s) -> ${after.findings.length}: ${added.length} new, ${removed.length} gone`,
+    added,
+    removed,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Costs
+
+/** The baseline's measurements priced with its own book and with the current book (same code). */
+interface Repriced {
+  readonly withBaselineBook: Readonly<Record<Design, DesignCost>>;
+  readonly withCurrentBook: Readonly<Record<Design, DesignCost>>;
+}
+
+function priceBoth(document: BenchResults, book: PriceBook): Record<Design, DesignCost> {
+  const options = document.scenario.costOptions;
+  return {
+    distributed: priceDistributed(document.runners.distributed.profile, book, options),
+    monolith: priceMonolith(document.runners.monolith.profile, book, options),
+  };
+}
+
+/**
+ * `same-prices` when the books bill alike (no price effect); null when the baseline's measurements cannot be
+ * priced with the current book.
+ */
+function repricedBaseline(baseline: BenchResults, currentBook: PriceBook): Repriced | null | 'same-prices' {
+  if (samePrices(baseline.priceBook, currentBook)) return 'same-prices';
+  try {
+    return {
+      withBaselineBook: priceBoth(baseline, baseline.priceBook),
+      withCurrentBook: priceBoth(baseline, currentBook),
+    };
+  } catch {
+    // E.g. the current book lacks the baseline's EC2 instance type: the price effect cannot be stated.
+    return null;
+  }
+}
+
+function costOfDimension(cost: DesignCost, dimension: CostDimension): number {
+  return cost.lines.filter((line) => line.dimension === dimension).reduce((sum, line) => sum + line.cost, 0);
+}
+
+function compareCosts(
+  design: Design,
+  baseline: BenchResults,
+  current: BenchResults,
+  repriced: Repriced | null | 'same-prices',
+  bounds: GateBounds,
+): { summary: GateCostSummary; findings: CostOutOfBoundsFinding[] } {
+  const before = baseline.costs.baseline[design];
+  const after = current.costs.baseline[design];
+  const dimensions = [
+    ...new Set([...before.lines, ...after.lines].map((line) => line.dimension)),
+  ] as CostDimension[];
+  const priceEffectOf = (dimension: CostDimension): number => {
+    if (repriced === 'same-prices' || repriced === null) return 0;
+    return (
+      costOfDimension(repriced.withCurrentBook[design], dimension) -
+      costOfDimension(repriced.withBaselineBook[design], dimension)
+    );
+  };
+  const changes: CostLineChange[] = dimensions.map((dimension) => {
+    const baselinePerMonth = costOfDimension(before, dimension) + priceEffectOf(dimension);
+    const currentPerMonth = costOfDimension(after, dimension);
+    return {
+      dimension,
+      label: COST_DIMENSIONS[dimension].label,
+      basis: COST_DIMENSIONS[dimension].basis,
+      baselinePerMonth,
+      currentPerMonth,
+      deltaPerMonth: currentPerMonth - baselinePerMonth,
+    };
+  });
+  const sumOf = (basis: CostBasis, pick: (change: CostLineChange) => number): number =>
+    changes.filter((change) => change.basis === basis).reduce((sum, change) => sum + pick(change), 0);
+
+  const findings: CostOutOfBoundsFinding[] = [];
+  const finding = (
+    basis: CostBasis,
+    severity: GateSeverity,
+    allowedPerMonth: number,
+  ): CostOutOfBoundsFinding => {
+    const baselinePerMonth = sumOf(basis, (change) => change.baselinePerMonth);
+    const currentPerMonth = sumOf(basis, (change) => change.currentPerMonth);
+    const deltaPerMonth = currentPerMonth - baselinePerMonth;
+    return {
+      kind: 'cost-out-of-bounds',
+      severity,
+      design,
+      basis,
+      baselinePerMonth,
+      currentPerMonth,
+      deltaPerMonth,
+      deltaPercent: baselinePerMonth === 0 ? null : (deltaPerMonth / baselinePerMonth) * 100,
+      allowedPerMonth,
+      lines: changes
+        .filter((change) => change.basis === basis && change.deltaPerMonth !== 0)
+        .sort((a, b) => Math.abs(b.deltaPerMonth) - Math.abs(a.deltaPerMonth)),
+    };
+  };
+
+  // Count-derived dollars follow from counts and prices alone: with both unchanged they must not move
+  // (when the books differ, the baseline's side is repriced with the current book, so they still must not).
+  const countBaseline = sumOf('count', (change) => change.baselinePerMonth);
+  const countDelta = sumOf('count', (change) => change.deltaPerMonth);
+  if (repriced !== null && !nearlyEqual(countBaseline, countBaseline + countDelta)) {
+    findings.push(finding('count', 'regression', 0));
+  }
+
+  const computeBaseline = sumOf('compute', (change) => change.baselinePerMonth);
+  const computeDelta = sumOf('compute', (change) => change.deltaPerMonth);
+  const allowed = Math.max(
+    (Math.abs(computeBaseline) * bounds.computeCostTolerancePercent) / 100,
+    bounds.computeCostToleranceUsd,
+  );
+  if (computeDelta > allowed) findings.push(finding('compute', 'regression', allowed));
+  else if (computeDelta < -allowed) findings.push(finding('compute', 'info', allowed));
+
+  const priceEffect =
+    repriced === null
+      ? null
+      : repriced === 'same-prices'
+        ? 0
+        : repriced.withCurrentBook[design].totalPerMonth - repriced.withBaselineBook[design].totalPerMonth;
+  return {
+    summary: {
+      design,
+      baselinePerMonth: before.totalPerMonth,
+      currentPerMonth: after.totalPerMonth,
+      priceEffectPerMonth: priceEffect,
+      countEffectPerMonth: countDelta,
+      computeEffectPerMonth: computeDelta,
+      computeAllowedPerMonth: allowed,
+    },
+    findings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Prices
+
+function comparePriceBooks(
+  baseline: BenchResults,
+  current: BenchResults,
+  bounds: GateBounds,
+): PriceChangedFinding[] {
+  const changes = priceChanges(baseline.priceBook, current.priceBook);
+  if (changes.length === 0) return [];
+  return [
+    {
+      kind: 'price-changed',
+      severity: bounds.failOnPriceChange ? 'regression' : 'info',
+      baselineBookId: baseline.priceBook.id,
+      currentBookId: current.priceBook.id,
+      changes,
+      effectPerMonth: null,
+    },
+  ];
+}
+
+function withPriceEffect(
+  finding: PriceChangedFinding,
+  repriced: Repriced | null | 'same-prices',
+): PriceChangedFinding {
+  if (repriced === null || repriced === 'same-prices') return finding;
+  const effect = (design: Design): number =>
+    repriced.withCurrentBook[design].totalPerMonth - repriced.withBaselineBook[design].totalPerMonth;
+  return { ...finding, effectPerMonth: { distributed: effect('distributed'), monolith: effect('monolith') } };
+}

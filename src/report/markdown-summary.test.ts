@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../core/bench-results.ts';
+import { escapeMarkdown, renderMarkdownSummary } from './markdown-summary.ts';
+import { buildSampleResults, hostileStrings } from './sample-results.ts';
+
+const results = buildSampleResults();
+const summary = renderMarkdownSummary(results);
+
+/** Cells of a Markdown table row, split on unescaped pipes. */
+function cellsOf(line: string): string[] {
+  return line
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
+}
+
+/** A dollar figure as printed and how far it may be from the exact value (half its last digit). */
+function money(cell: string): { value: number; tolerance: number } {
+  const match = /^(-?)\$([\d,]+(?:\.(\d+))?)$/.exec(cell);
+  if (match === null) throw new Error(`not a dollar figure: ${cell}`);
+  const value = Number(match[2]?.replace(/,/g, '')) * (match[1] === '-' ? -1 : 1);
+  const decimals = match[3]?.length ?? 0;
+  // Four significant digits below $1: half a unit in the fourth digit.
+  const tolerance =
+    Math.abs(value) < 1 && value !== 0 ? Math.abs(value) * 5e-4 + 1e-12 : 0.5 * 10 ** -decimals;
+  return { value, tolerance };
+}
+
+function expectMoney(cell: string | undefined, exact: number): void {
+  const { value, tolerance } = money(cell ?? '');
+  expect(Math.abs(value - exact)).toBeLessThanOrEqual(tolerance);
+}
+
+function rowStartingWith(prefix: string): string[] {
+  const line = summary.split('\n').find((candidate) => candidate.startsWith(`| ${prefix}`));
+  if (line === undefined) throw new Error(`no row starting with ${prefix}`);
+  return cellsOf(line);
+}
+
+describe('renderMarkdownSummary', () => {
+  it('puts the document headline numbers in the headline table', () => {
+    const { distributed, monolith } = results.costs.baseline;
+    for (const [prefix, cost] of [
+      ['Distributed', distributed],
+      ['Monolith', monolith],
+    ] as const) {
+      const cells = rowStartingWith(prefix);
+      expect(cells).toHaveLength(5);
+      expectMoney(cells[1], cost.totalPerStreamHour);
+      expectMoney(cells[2], cost.totalPerMonth);
+      expectMoney(cells[3], cost.byBasis.count.perMonth);
+      expectMoney(cells[4], cost.byBasis.compute.perMonth);
+    }
+  });
+
+  it('states our savings beside Prime Video published figure', () => {
+    const savings = results.costs.baseline.comparison.savingsPercent ?? Number.NaN;
+    const match = /\*\*Savings: ([\d.]+)%\*\*/.exec(summary);
+    expect(Number(match?.[1])).toBeCloseTo(savings, 1);
+    expect(summary).toContain('Prime Video published "over 90%"');
+  });
+
+  it('lists where the money goes, largest gap first, with the document figures', () => {
+    const top = results.costs.baseline.comparison.gapByDimension[0];
+    expect(top).toBeDefined();
+    const cells = rowStartingWith(escapeMarkdown(top?.label ?? ''));
+    expectMoney(cells[3], top?.gapPerMonth ?? Number.NaN);
+  });
+
+  it('gives headroom, break-even and equivalence lines from the document', () => {
+    const binding = results.headroom.distributed.current;
+    expect(summary).toContain(`${binding.maxStreams} streams before ${binding.binding?.label} binds`);
+    expect(summary).toMatch(
+      /\*\*Break-even\*\*: over streams, .* over duty cycle, the distributed design is cheaper below/,
+    );
+    expect(summary).toContain('**Equivalence**: identical');
+    const different: BenchResults = {
+      ...results,
+      equivalence: { identical: false, differences: ['a|b.mp4: <freeze> only in monolith'] },
+    };
+    expect(renderMarkdownSummary(different)).toContain('- a\\|b.mp4: &lt;freeze&gt; only in monolith');
+  });
+
+  it('escapes pipes, markup and emphasis in strings from clips and config', () => {
+    expect(summary).not.toContain('<b>');
+    expect(summary).not.toContain('<script');
+    expect(summary).not.toContain(hostileStrings.scenarioName);
+    expect(summary).toContain('sample \\| prime-video-case');
+    expect(summary).toContain('truncated &lt;b&gt;bold&lt;/b&gt;.mp4');
+    // Every table row has as many cells as its header.
+    const tableLines = summary.split('\n').filter((line) => line.startsWith('|'));
+    expect(tableLines.length).toBeGreaterThan(4);
+    for (const line of tableLines) expect([5]).toContain(cellsOf(line).length);
+  });
+
+  it('escapeMarkdown neutralises table pipes, HTML, emphasis, links and line breaks', () => {
+    expect(escapeMarkdown('a|b <i>x</i> *y* _z_ [l](u) `c`\nnext & \\')).toBe(
+      'a\\|b &lt;i&gt;x&lt;/i&gt; \\*y\\* \\_z\\_ \\[l\\](u) \\`c\\` next &amp; \\\\',
+    );
+  });
+});

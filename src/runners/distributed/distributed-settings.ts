@@ -1,0 +1,84 @@
+/**
+ * Settings of the distributed runner (the `distributed` section of the harness config): how many workers
+ * serve each activity, how frames are batched into objects, how many executions run at once, task
+ * timeouts and retries, and the memory each task "function" is configured with for Lambda-style billing.
+ * Pure data with defaults; the harness validates user values (src/harness/config.ts).
+ */
+
+/** Worker processes per activity, like the concurrency of one Lambda function each. */
+export interface PoolSizes {
+  /** Workers serving ConvertMedia (decode a chunk, PUT its frames and audio). Default 2. */
+  readonly convert: number;
+  /** Workers per detector activity (each detector has its own pool). Default 1. */
+  readonly detect: number;
+  /** Workers serving Aggregate. Default 1. */
+  readonly aggregate: number;
+  /** Pool size for individual detectors, overriding `detect` (e.g. `{ freeze: 2 }`). */
+  readonly perDetector: Readonly<Record<string, number>>;
+}
+
+/** Configured memory of each task's function, MB: what Lambda bills GB-seconds against. */
+export interface TaskMemoryMb {
+  /** Default 1024 MB (decoding is the heaviest step). */
+  readonly convert: number;
+  /** Default 512 MB, per detector task. */
+  readonly detect: number;
+  /** Default 512 MB. */
+  readonly aggregate: number;
+}
+
+/** Retry of every Task state on failure and timeout (ASL `Retry`), bounded, with exponential backoff. */
+export interface RetrySettings {
+  /** Retries after the first attempt (ASL `MaxAttempts`), 0 to 10. Default 2. */
+  readonly maxAttempts: number;
+  /** Wait before the first retry, whole seconds >= 1 (AWS accepts no less). Default 1. */
+  readonly intervalSec: number;
+  /** Factor by which the wait grows per retry, >= 1. Default 2. */
+  readonly backoffRate: number;
+}
+
+/**
+ * Where the Step Functions API is: `embedded` starts the local endpoint on 127.0.0.1 for the run;
+ * `endpoint` uses the given URL (LocalStack) or, without one, real AWS in `region`. Credentials for
+ * `endpoint` come from the AWS SDK's default provider chain (environment, profile), never the config file.
+ */
+export type StepFunctionsBackend =
+  | { readonly backend: 'embedded' }
+  | { readonly backend: 'endpoint'; readonly endpoint?: string; readonly region: string };
+
+export interface DistributedSettings {
+  readonly pools: PoolSizes;
+  /** Frames per S3 object written by the converter (1 = one object per frame, as Prime Video did). */
+  readonly framesPerObject: number;
+  /** Executions (chunks) running at once across all clips of the runner. Default 16. */
+  readonly maxInFlightExecutions: number;
+  /** `TimeoutSeconds` of every Task state (counted from scheduling, queueing included), s. Default 300. */
+  readonly taskTimeoutSec: number;
+  /**
+   * `HeartbeatSeconds` of every Task state, s: a worker that stops heart-beating (killed, hung) loses its
+   * task after this long and the retry goes to another worker. Workers beat every quarter of it. Default 10.
+   */
+  readonly heartbeatSec: number;
+  readonly retry: RetrySettings;
+  readonly memoryMb: TaskMemoryMb;
+  readonly stepFunctions: StepFunctionsBackend;
+  /** IAM role the state machine runs as (required by CreateStateMachine; the embedded endpoint ignores it). */
+  readonly roleArn: string;
+}
+
+export const defaultDistributedSettings: DistributedSettings = Object.freeze({
+  pools: Object.freeze({ convert: 2, detect: 1, aggregate: 1, perDetector: Object.freeze({}) }),
+  framesPerObject: 1,
+  maxInFlightExecutions: 16,
+  taskTimeoutSec: 300,
+  heartbeatSec: 10,
+  retry: Object.freeze({ maxAttempts: 2, intervalSec: 1, backoffRate: 2 }),
+  memoryMb: Object.freeze({ convert: 1024, detect: 512, aggregate: 512 }),
+  stepFunctions: Object.freeze({ backend: 'embedded' as const }),
+  roleArn: 'arn:aws:iam::123456789012:role/archbench-step-functions',
+});
+
+/** Workers serving detector `name`. */
+export function detectPoolSize(settings: DistributedSettings, name: string): number {
+  return settings.pools.perDetector[name] ?? settings.pools.detect;
+}

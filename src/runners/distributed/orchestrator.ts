@@ -1,0 +1,299 @@
+import {
+  CreateActivityCommand,
+  CreateStateMachineCommand,
+  DeleteActivityCommand,
+  DeleteStateMachineCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type BilledTransitions, countBilledTransitions } from '../../core/billing/transitions.ts';
+import type { Counters } from '../../core/counters.ts';
+import type { CounterScope } from '../../infra/counter-scope.ts';
+import {
+  type AslDefinition,
+  buildWorkflowDefinition,
+  type WorkflowActivityArns,
+  type WorkflowTaskPolicy,
+} from './state-machine-definition.ts';
+
+/**
+ * Drives the per-chunk workflow through the Step Functions API (`@aws-sdk/client-sfn` only, so the
+ * embedded endpoint, LocalStack and AWS differ in configuration alone): creates the activities and the
+ * state machine under a run-specific prefix, runs executions with an in-flight limit, waits for each by
+ * polling DescribeExecution with a growing interval (no busy loop), reads its history (paged) and counts
+ * billed transitions from it exactly as AWS bills them, and deletes what it created.
+ *
+ * Requests made for a clip (StartExecution, DescribeExecution, GetExecutionHistory, StopExecution) are
+ * counted into that clip's counters through `scope`; creating and deleting the workflow is set-up, like
+ * creating the bucket, and counted nowhere.
+ */
+
+export interface OrchestratorOptions {
+  readonly sfn: SFNClient;
+  readonly scope: CounterScope;
+  /** Prefix of every activity and state machine name (unique per run). */
+  readonly namePrefix: string;
+  /** Detector names, in the order of the workflow's branches. */
+  readonly detectors: readonly string[];
+  readonly policy: WorkflowTaskPolicy;
+  /** IAM role the state machine runs as. */
+  readonly roleArn: string;
+  /** Executions running at once across every caller; more wait for a slot. */
+  readonly maxInFlightExecutions: number;
+}
+
+/** How an execution ended, with its billed transitions. */
+export interface ExecutionOutcome {
+  readonly executionArn: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly transitions: BilledTransitions;
+  /** From ExecutionStarted to the execution's last event, ms (what Express would bill by duration). */
+  readonly durationMs: number;
+}
+
+/** First and largest wait between two DescribeExecution calls of one execution, ms. */
+const DESCRIBE_FIRST_WAIT_MS = 20;
+const DESCRIBE_MAX_WAIT_MS = 200;
+const DESCRIBE_WAIT_GROWTH = 1.5;
+/** Largest GetExecutionHistory page (AWS maximum). */
+const HISTORY_PAGE_EVENTS = 1000;
+/** Longest a clean-up request may take before it is given up (the endpoint may be gone), ms. */
+const CLEANUP_TIMEOUT_MS = 5_000;
+/** AWS names: 1 to 80 characters out of these. */
+const NAME_CHARACTERS = /[^A-Za-z0-9_.-]/g;
+
+export class Orchestrator implements AsyncDisposable {
+  readonly activityArns: WorkflowActivityArns;
+  readonly stateMachineArn: string;
+  readonly definition: AslDefinition;
+  readonly #options: OrchestratorOptions;
+  readonly #slots: Semaphore;
+  #disposed: Promise<void> | undefined;
+
+  private constructor(
+    options: OrchestratorOptions,
+    activityArns: WorkflowActivityArns,
+    stateMachineArn: string,
+    definition: AslDefinition,
+  ) {
+    this.#options = options;
+    this.activityArns = activityArns;
+    this.stateMachineArn = stateMachineArn;
+    this.definition = definition;
+    this.#slots = new Semaphore(options.maxInFlightExecutions);
+  }
+
+  /** Creates the activities and the state machine; on failure, deletes what was created. */
+  static async create(options: OrchestratorOptions): Promise<Orchestrator> {
+    const { sfn, namePrefix } = options;
+    const created: string[] = [];
+    try {
+      const activity = async (suffix: string): Promise<string> => {
+        const output = await sfn.send(new CreateActivityCommand({ name: resourceName(namePrefix, suffix) }));
+        if (output.activityArn === undefined) throw new Error('CreateActivity returned no activityArn');
+        created.push(output.activityArn);
+        return output.activityArn;
+      };
+      const convert = await activity('convert');
+      const aggregate = await activity('aggregate');
+      const detect: Record<string, string> = {};
+      for (const detector of options.detectors) detect[detector] = await activity(`detect-${detector}`);
+      const activityArns = { convert, aggregate, detect };
+      const definition = buildWorkflowDefinition(options.detectors, activityArns, options.policy);
+      const machine = await sfn.send(
+        new CreateStateMachineCommand({
+          name: resourceName(namePrefix, 'chunk'),
+          definition: JSON.stringify(definition),
+          roleArn: options.roleArn,
+          type: 'STANDARD',
+        }),
+      );
+      if (machine.stateMachineArn === undefined) throw new Error('CreateStateMachine returned no ARN');
+      return new Orchestrator(options, activityArns, machine.stateMachineArn, definition);
+    } catch (error) {
+      await deleteQuietly(sfn, undefined, created);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one execution to its end: waits for an in-flight slot, starts it, waits until it is no longer
+   * RUNNING and counts its billed transitions from the history. When `signal` aborts, a queued execution
+   * is not started (AbortError) and a running one is stopped (its outcome is then ABORTED).
+   */
+  async runExecution(
+    name: string,
+    input: string,
+    counters: Counters,
+    signal?: AbortSignal,
+  ): Promise<ExecutionOutcome> {
+    await this.#slots.acquire(signal);
+    try {
+      return await this.#options.scope.run(counters, () => this.#run(name, input, signal));
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  async #run(name: string, input: string, signal: AbortSignal | undefined): Promise<ExecutionOutcome> {
+    const { sfn } = this.#options;
+    const started = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        name: resourceName(name, ''),
+        input,
+      }),
+    );
+    const executionArn = started.executionArn;
+    if (executionArn === undefined) throw new Error('StartExecution returned no executionArn');
+    let waitMs = DESCRIBE_FIRST_WAIT_MS;
+    let stopRequested = false;
+    for (;;) {
+      if (signal?.aborted === true && !stopRequested) {
+        stopRequested = true;
+        await sfn
+          .send(new StopExecutionCommand({ executionArn, error: 'archbench.Cancelled' }))
+          .catch(() => {});
+      }
+      await sleep(waitMs, stopRequested ? undefined : signal);
+      waitMs = Math.min(DESCRIBE_MAX_WAIT_MS, waitMs * DESCRIBE_WAIT_GROWTH);
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const status = described.status;
+      if (status === 'RUNNING' || status === 'PENDING_REDRIVE' || status === undefined) continue;
+      const history = await this.#history(executionArn);
+      const transitions = countBilledTransitions(history);
+      return {
+        executionArn,
+        status,
+        durationMs: executionDurationMs(history, described.startDate, described.stopDate),
+        ...(described.output === undefined ? {} : { output: described.output }),
+        ...(described.error === undefined ? {} : { error: described.error }),
+        ...(described.cause === undefined ? {} : { cause: described.cause }),
+        transitions,
+      };
+    }
+  }
+
+  async #history(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.#options.sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          maxResults: HISTORY_PAGE_EVENTS,
+          // Billing needs the event types and state names only, not the payloads.
+          includeExecutionData: false,
+          ...(nextToken === undefined ? {} : { nextToken }),
+        }),
+      );
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    return events;
+  }
+
+  /** Deletes the state machine and the activities (polling workers then stop). Idempotent, never throws. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.#disposed ??= deleteQuietly(this.#options.sfn, this.stateMachineArn, [
+      this.activityArns.convert,
+      this.activityArns.aggregate,
+      ...Object.values(this.activityArns.detect),
+    ]);
+    return this.#disposed;
+  }
+}
+
+/** Start to end of an execution, from its history's timestamps (or DescribeExecution's dates). */
+function executionDurationMs(history: readonly HistoryEvent[], startDate?: Date, stopDate?: Date): number {
+  const times = history
+    .map((event) => event.timestamp?.getTime())
+    .filter((time): time is number => time !== undefined && Number.isFinite(time));
+  if (times.length >= 2) return Math.max(0, Math.max(...times) - Math.min(...times));
+  if (startDate !== undefined && stopDate !== undefined)
+    return Math.max(0, stopDate.getTime() - startDate.getTime());
+  return 0;
+}
+
+async function deleteQuietly(
+  sfn: SFNClient,
+  stateMachineArn: string | undefined,
+  activityArns: readonly string[],
+): Promise<void> {
+  const options = { abortSignal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) };
+  const requests: Promise<unknown>[] = activityArns.map((activityArn) =>
+    sfn.send(new DeleteActivityCommand({ activityArn }), options),
+  );
+  if (stateMachineArn !== undefined) {
+    requests.push(sfn.send(new DeleteStateMachineCommand({ stateMachineArn }), options));
+  }
+  // Best effort: an endpoint that went away has nothing left to delete.
+  await Promise.allSettled(requests);
+}
+
+/** `prefix-suffix` as a valid Step Functions name (1 to 80 characters, no special characters). */
+export function resourceName(prefix: string, suffix: string): string {
+  const name = (suffix === '' ? prefix : `${prefix}-${suffix}`).replace(NAME_CHARACTERS, '_');
+  if (name.length <= 80) return name;
+  let hash = 2166136261;
+  for (const char of name) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16777619) >>> 0;
+  return `${name.slice(0, 71)}-${hash.toString(16).padStart(8, '0')}`;
+}
+
+/** At most `limit` holders at once; waiters are served in arrival order. */
+class Semaphore {
+  readonly #limit: number;
+  #held = 0;
+  readonly #waiters: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.#limit = Math.max(1, limit);
+  }
+
+  acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.#held < this.#limit) {
+      this.#held += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#held += 1;
+        resolve();
+      };
+      const onAbort = (): void => {
+        const index = this.#waiters.indexOf(grant);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(grant);
+    });
+  }
+
+  release(): void {
+    this.#held -= 1;
+    this.#waiters.shift()?.();
+  }
+}
+
+/** Waits `ms`; an abort of `signal` ends the wait early (without throwing). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
