@@ -7,6 +7,7 @@ import { bench } from './bench-command.ts';
 import { fixtures } from './fixtures-command.ts';
 import { gate } from './gate-command.ts';
 import { report } from './report-command.ts';
+import { serve } from './serve-command.ts';
 
 const packageVersion: string = packageJson.version;
 
@@ -62,6 +63,13 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--update-baseline', 'write the current results document to the baseline path and exit 0')
     .option('--config <file>', 'config file with the gate bounds (default: bench.config.ts when present)')
     .action(async (options) => setExitCode(await gate(options)));
+
+  program
+    .command('serve')
+    .description('run an embedded endpoint on its own (sfn: the local Step Functions endpoint)')
+    .argument('<service>', 'sfn')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
+    .action(async (service: string, options) => setExitCode(await serve(service, options)));
 
   return program;
 }
