@@ -1,9 +1,18 @@
 import { defineConfig } from './src/harness/config.ts';
 
-// The defaults, spelled out. Every field is optional; see src/harness/config.ts for units and meaning.
+// The defaults, spelled out, plus this repository's gate bounds. Every field is optional; see
+// src/harness/config.ts for units and meaning.
 export default defineConfig({
   fixturesDir: 'fixtures/clips',
   reportsDir: 'reports',
   decode: { chunkSeconds: 1, analysisWidth: 320, sampleRate: 16000 },
   s3: { backend: 'embedded', bucket: 'archbench' },
+  gate: {
+    // Counts are compared exactly. Compute-derived dollars come from wall-clock task durations and CPU
+    // seconds; on the shared 2-core CI machines they moved by up to 38% between two runs of an unchanged
+    // tree (Lambda GB-s of the distributed design), so the bound here is 100%. On a dedicated runner the
+    // default (35%) is tighter.
+    computeCostTolerancePercent: 100,
+    savingsFloorPercent: 50,
+  },
 });
