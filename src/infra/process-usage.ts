@@ -32,7 +32,19 @@ export function reapedChildrenCpuMs(): number {
   }
 }
 
-/** Peak resident set size of this process so far, bytes. */
+/**
+ * Peak resident set size of this process so far, bytes: VmHWM from /proc/self/status. Not
+ * `process.resourceUsage().maxRSS`: Linux carries the parent's peak into a child's ru_maxrss across
+ * fork and exec, so a process started by a big parent would report the parent's peak (seen: 980 MB for
+ * the monolith started by the perf script holding 860 MB of frames, 240 MB started from a shell).
+ */
 export function peakRssBytes(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    if (kib !== undefined) return Number(kib) * 1024;
+  } catch {
+    // Not Linux: fall through to the portable figure.
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
