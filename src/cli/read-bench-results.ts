@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from 'zod';
+import benchResultsSchema from '../core/bench-results.schema.json' with { type: 'json' };
 import type { BenchResults } from '../core/bench-results.ts';
 import { COST_DIMENSIONS, type CostOptionsInput, resolveCostOptions } from '../core/cost/cost-model.ts';
 import { parsePriceBook } from '../core/cost/price-book.ts';
@@ -10,7 +12,9 @@ import { displayPath } from '../media/probe.ts';
 /**
  * Reads a results document a user points a command at (`gate --baseline`, `--current`) and checks it
  * before anything trusts it: a missing, empty, non-JSON, foreign, newer or truncated file is one
- * BadInputError line naming the file and the field, never a stack trace deep in the gate.
+ * BadInputError line naming the file and the field, never a stack trace deep in the gate. The checks run in
+ * order: kind and schemaVersion, the fields the commands read (zod, messages kept stable), the versioned
+ * JSON Schema (src/core/bench-results.schema.json, via Ajv), then the embedded price book and cost options.
  */
 
 /** The `kind` every results document carries. */
@@ -162,6 +166,50 @@ function formatPath(segments: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** The schema validator, compiled on first use: most commands never read a results document. */
+let schemaValidator: ValidateFunction | undefined;
+
+/** A JSON pointer segment as the rest of the messages spell paths: `[0]`, `.name` or `["a.b"]`. */
+function pathSegment(segment: string, first: boolean): string {
+  if (/^\d+$/.test(segment)) return `[${segment}]`;
+  if (/^[A-Za-z_$][\w$]*$/.test(segment)) return `${first ? '' : '.'}${segment}`;
+  return `[${JSON.stringify(segment)}]`;
+}
+
+/** `clips[0].sha256: missing` from Ajv's first error. */
+function formatSchemaError(error: ErrorObject): string {
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = error.params as Record<string, unknown>;
+  let message = error.message ?? 'invalid';
+  if (error.keyword === 'required') {
+    segments.push(String(params.missingProperty));
+    message = 'missing';
+  } else if (error.keyword === 'additionalProperties') {
+    message = `unknown key ${JSON.stringify(params.additionalProperty)}`;
+  } else if (error.keyword === 'enum') {
+    message = `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
+  } else if (error.keyword === 'const') {
+    message = `must be ${JSON.stringify(params.allowedValue)}`;
+  }
+  const where = segments.map((segment, index) => pathSegment(segment, index === 0)).join('');
+  return `${where === '' ? '' : `${where}: `}${message}`;
+}
+
+/**
+ * Checks a parsed JSON value against `src/core/bench-results.schema.json` (the versioned JSON Schema of the
+ * document); undefined when it matches, else the first failing path and why, on one line.
+ */
+export function benchResultsSchemaProblem(json: unknown): string | undefined {
+  schemaValidator ??= new Ajv2020({ strict: true }).compile(benchResultsSchema);
+  if (schemaValidator(json)) return undefined;
+  const first = schemaValidator.errors?.[0];
+  const problem = first === undefined ? 'invalid' : formatSchemaError(first);
+  return `${problem} (bench-results schema v${BENCH_RESULTS_SCHEMA_VERSION})`.replace(/\s+/g, ' ');
+}
+
 /**
  * Checks a parsed JSON value as a results document; the error is one line naming the field. The embedded
  * price book and cost options are validated as the harness validates them (defaults filled in).
@@ -195,6 +243,8 @@ export function checkBenchResults(
       error: `${where}${missing ? 'missing' : (issue?.message ?? 'invalid')}`.replace(/\s+/g, ' '),
     };
   }
+  const schemaProblem = benchResultsSchemaProblem(json);
+  if (schemaProblem !== undefined) return { ok: false, error: schemaProblem };
   const book = parsePriceBook(record.priceBook);
   if (!book.ok) return { ok: false, error: `priceBook: ${book.error}` };
   const options = resolveCostOptions(parsed.data.scenario.costOptions as CostOptionsInput);

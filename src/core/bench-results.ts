@@ -12,6 +12,7 @@ import type { Finding } from './finding.ts';
  * `src/cli/read-bench-results.ts`). The HTML report, the Markdown summary and the gate render
  * from this document alone, so it carries everything they show: environment, scenario, price book,
  * per-clip counters, timings, costs, headroom and break-even.
+ * JSON Schema of this document: `src/core/bench-results.schema.json` (bump it with `schemaVersion`).
  */
 export interface BenchResults {
   readonly schemaVersion: 1;
