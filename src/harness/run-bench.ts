@@ -139,7 +139,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     scenario: {
       name: scenario.name,
       description: scenario.description,
-      configHash: sha256(JSON.stringify({ config, scenario: { ...scenario, iterations: undefined } })),
+      configHash: configHashOf(config, scenario),
       load: costOptions.load,
       costOptions,
       chunkSeconds: config.decode.chunkSeconds,
@@ -293,6 +293,15 @@ async function environmentInfo(cwd: string): Promise<EnvironmentInfo> {
     gitCommit,
     ffmpegVersion,
   };
+}
+
+/**
+ * Identifies what the counts depend on: the config and the scenario, less what cannot change a result
+ * (where reports go, the gate's own bounds, how many times the replay is timed).
+ */
+function configHashOf(config: HarnessConfig, scenario: Scenario): string {
+  const { gate: _gate, reportsDir: _reportsDir, ...measured } = config;
+  return sha256(JSON.stringify({ config: measured, scenario: { ...scenario, iterations: undefined } }));
 }
 
 function sha256(text: string): string {
