@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BadInputError, toErrorDocument } from '../core/errors.ts';
+import { createDetectorPorts, DETECTOR_PORTS_MODULE } from '../infra/detector-ports.ts';
 import { startEmbeddedS3 } from '../infra/fauxqs-server.ts';
 import { createS3Client, createS3ObjectStore, type S3Endpoint } from '../infra/s3-object-store.ts';
 import { displayPath, type MediaInfo, probeMedia } from '../media/probe.ts';
@@ -49,7 +50,9 @@ export async function analyzeClips(
     runId: `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`,
     decode: config.decode,
     detectors,
-    ports: {},
+    // Built once per run (the ONNX session opens lazily, once per process); workers build their own.
+    ports: await createDetectorPorts(detectors.map((detector) => detector.name)),
+    detectorPortsModule: DETECTOR_PORTS_MODULE,
     s3: s3.endpoint,
     bucket: config.s3.bucket,
     distributed: config.distributed,

@@ -137,7 +137,7 @@ describe('findings against the fixture manifest', () => {
     expect((await analysed('av-sync-ok')).findings).toEqual([]);
   }, 60_000);
 
-  it('finds the defects of multi-defect, a black stretch also as a freeze', async () => {
+  it('finds the defects of multi-defect, a black stretch also as a freeze, the damage as block corruption', async () => {
     const { findings } = await analysed('multi-defect');
     // Starts to 0.1 s: the exact tolerances are checked per defect above.
     expect(findings.map((finding) => [finding.detector, Math.round(finding.startSec * 10) / 10])).toEqual([
@@ -145,6 +145,7 @@ describe('findings against the fixture manifest', () => {
       ['black', 8],
       ['freeze', 8],
       ['silence', 12],
+      ['block-corruption', 16],
     ]);
   }, 60_000);
 });

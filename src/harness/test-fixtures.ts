@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { aggregateFindings, analyzeChunk, type ChunkAnalysis } from '../core/aggregate.ts';
 import type { Finding } from '../core/finding.ts';
+import { createDetectorPorts } from '../infra/detector-ports.ts';
 import { type DecodeOptions, defaultDecodeOptions, openClipDecoder } from '../media/decoder.ts';
 import { ensureFixtures, fixtureIds } from '../media/fixtures/fixture-generator.ts';
 import type { FixtureClip, FixtureManifest } from '../media/fixtures/manifest.ts';
@@ -69,7 +70,8 @@ export interface MonolithAnalysis {
 
 /**
  * Analyses a clip the way the monolith runner does, without its S3 and counters: one whole-clip decode,
- * every registered detector with its defaults on each chunk, then aggregation.
+ * every registered detector with its defaults (and the ports the harness gives them) on each chunk, then
+ * aggregation.
  */
 export async function analyzeLikeMonolith(
   clipPath: string,
@@ -79,6 +81,7 @@ export async function analyzeLikeMonolith(
   const detectors = resolveDetectors(undefined);
   const analyses: ChunkAnalysis[] = [];
   await using decoder = openClipDecoder(info, options);
-  for await (const chunk of decoder.chunks()) analyses.push(await analyzeChunk(chunk, detectors, {}));
+  const ports = await createDetectorPorts(detectors.map((detector) => detector.name));
+  for await (const chunk of decoder.chunks()) analyses.push(await analyzeChunk(chunk, detectors, ports));
   return { info, analyses, findings: aggregateFindings(analyses, detectors, toClipInfo(info)) };
 }

@@ -16,6 +16,7 @@ import { aggregateFindings, analyzeChunk, type ChunkAnalysis } from '../core/agg
 import type { MediaChunk } from '../core/media.ts';
 import { resolveDetectors } from '../harness/detectors.ts';
 import type { AnalyzeDocument } from '../harness/results.ts';
+import { createDetectorPorts } from '../infra/detector-ports.ts';
 import { defaultDecodeOptions, openClipDecoder } from '../media/decoder.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
 import { probeMedia, toClipInfo } from '../media/probe.ts';
@@ -34,6 +35,8 @@ if (!longClip) throw new Error('fixture manifest has no "long" clip');
 const clipPath = path.join(fixturesDir, longClip.file);
 const info = await probeMedia(clipPath);
 const detectors = resolveDetectors(undefined);
+// The same ports the harness gives the monolith (the block-corruption model's ONNX session).
+const ports = await createDetectorPorts(detectors.map((detector) => detector.name));
 
 async function decodeAll(keep: boolean): Promise<MediaChunk[]> {
   const kept: MediaChunk[] = [];
@@ -54,7 +57,7 @@ bench
   })
   .add('detect-only', async () => {
     const analyses: ChunkAnalysis[] = [];
-    for (const chunk of predecoded) analyses.push(await analyzeChunk(chunk, detectors, {}));
+    for (const chunk of predecoded) analyses.push(await analyzeChunk(chunk, detectors, ports));
     aggregateFindings(analyses, detectors, toClipInfo(info));
   })
   .add('monolith', async () => {

@@ -14,6 +14,11 @@ export interface RunnerContext {
   readonly decode: DecodeOptions;
   readonly detectors: readonly ResolvedDetector[];
   readonly ports: DetectorPorts;
+  /**
+   * File URL of a module exporting `createDetectorPorts(detectorNames)`, which builds `ports` in another
+   * process (a loaded model cannot cross a process boundary); runners with workers pass it on.
+   */
+  readonly detectorPortsModule?: string;
   readonly s3: S3Endpoint;
   readonly bucket: string;
   /** Settings of the distributed runner (pools, batching, timeouts); its defaults when absent. */

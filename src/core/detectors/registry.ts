@@ -2,6 +2,7 @@ import type { ResolvedDetector } from '../aggregate.ts';
 import type { AnyDetector, Json } from '../detector.ts';
 import { avSyncDetector } from './av-sync-detector.ts';
 import { blackDetector } from './black-detector.ts';
+import { blockCorruptionDetector } from './block-corruption-detector.ts';
 import { freezeDetector } from './freeze-detector.ts';
 import { silenceDetector } from './silence-detector.ts';
 
@@ -14,6 +15,7 @@ export const detectorRegistry = {
   black: blackDetector,
   silence: silenceDetector,
   'av-sync': avSyncDetector,
+  'block-corruption': blockCorruptionDetector,
 } as const satisfies Record<string, AnyDetector>;
 
 export type DetectorName = keyof typeof detectorRegistry;

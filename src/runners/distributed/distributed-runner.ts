@@ -108,7 +108,8 @@ export async function createDistributedRunner(
   const detectorModules = options.detectorModules ?? [];
   await checkDetectorsAvailable(context, detectorModules);
   const portNames = Object.keys(context.ports);
-  if (portNames.length > 0 && options.detectorPortsModule === undefined) {
+  const detectorPortsModule = options.detectorPortsModule ?? context.detectorPortsModule;
+  if (portNames.length > 0 && detectorPortsModule === undefined) {
     // Workers would run without them and find less than the monolith: refuse rather than differ.
     throw new Error(
       `distributed runner: the detectors use ports (${portNames.join(', ')}) that workers must build themselves; pass detectorPortsModule`,
@@ -201,9 +202,7 @@ export async function createDistributedRunner(
       heartbeatIntervalMs: (settings.heartbeatSec * 1000) / 4,
       detectors: context.detectors.map((detector) => ({ name: detector.name, params: detector.params })),
       detectorModules,
-      ...(options.detectorPortsModule === undefined
-        ? {}
-        : { detectorPortsModule: options.detectorPortsModule }),
+      ...(detectorPortsModule === undefined ? {} : { detectorPortsModule }),
     } satisfies Partial<WorkerSettings>;
     const poolSpecs: WorkerPoolSpec[] = [
       {

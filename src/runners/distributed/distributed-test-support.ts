@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { ResolvedDetector } from '../../core/aggregate.ts';
 import type { Counters } from '../../core/counters.ts';
 import { resolveDetectors } from '../../harness/detectors.ts';
+import { DETECTOR_PORTS_MODULE, detectorPortsFor } from '../../infra/detector-ports.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../infra/fauxqs-server.ts';
 import type { ObjectStore } from '../../infra/object-store.ts';
 import { createS3Client, createS3ObjectStore } from '../../infra/s3-object-store.ts';
@@ -47,14 +48,17 @@ export function testContext(
     chunkSeconds?: number;
   } = {},
 ): RunnerContext {
+  const detectors = options.detectors ?? resolveDetectors(undefined);
   return {
     runId: `test-${randomBytes(4).toString('hex')}`,
     decode: {
       ...defaultDecodeOptions,
       chunkSeconds: options.chunkSeconds ?? defaultDecodeOptions.chunkSeconds,
     },
-    detectors: options.detectors ?? resolveDetectors(undefined),
-    ports: {},
+    detectors,
+    // As the harness does: the block-corruption model's port here, and the module workers build it from.
+    ports: detectorPortsFor(detectors.map((detector) => detector.name)),
+    detectorPortsModule: DETECTOR_PORTS_MODULE,
     s3: s3.server.endpoint,
     bucket: TEST_BUCKET,
     distributed: { ...defaultDistributedSettings, ...options.distributed },

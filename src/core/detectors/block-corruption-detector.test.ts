@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { DetectorPorts, FrameClassifier } from '../detector.ts';
+import type { GreyFrame } from '../media.ts';
+import { createTestClip, detectorFor, runTestClip, TEST_CHUNKINGS } from './test-clip-builder.ts';
+
+const FPS = 25;
+
+/** A classifier that returns a scripted score per frame index (frame i is at i / 25 s) and logs its calls. */
+function scriptedClassifier(scores: (index: number) => number): FrameClassifier & { calls: number[] } {
+  const calls: number[] = [];
+  return {
+    calls,
+    scoreFrames(frames: readonly GreyFrame[]) {
+      calls.push(frames.length);
+      return Promise.resolve(Float32Array.from(frames, (frame) => scores(Math.round(frame.ptsSec * FPS))));
+    },
+  };
+}
+
+/** Scores from a map of index ranges `[from, to)` to a score; 0.1 elsewhere. */
+function ranges(...spans: [number, number, number][]): (index: number) => number {
+  return (index) => spans.find(([from, to]) => index >= from && index < to)?.[2] ?? 0.1;
+}
+
+async function findingsWith(
+  scores: (index: number) => number,
+  options: { chunkSeconds?: number; overrides?: Record<string, unknown>; viaJson?: boolean } = {},
+) {
+  const classifier = scriptedClassifier(scores);
+  const ports: DetectorPorts = { frameClassifier: classifier };
+  const detector = detectorFor('block-corruption', {
+    enterScore: 0.9,
+    leaveScore: 0.5,
+    ...options.overrides,
+  });
+  const run = await runTestClip(
+    createTestClip({ durationSec: 6, fps: FPS }),
+    [detector],
+    options.chunkSeconds ?? 1,
+    {
+      ports,
+      viaJson: options.viaJson ?? false,
+    },
+  );
+  return { run, classifier };
+}
+
+function intervals(findings: readonly { startSec: number; endSec: number }[]): [number, number][] {
+  return findings.map((finding) => [Number(finding.startSec.toFixed(6)), Number(finding.endSec.toFixed(6))]);
+}
+
+describe('block-corruption detector', () => {
+  it('reports nothing while every frame scores below enterScore', async () => {
+    const { run } = await findingsWith(ranges([10, 40, 0.8]));
+    expect(run.findings).toEqual([]);
+  });
+
+  it('extends a finding over the neighbours above leaveScore, forwards and backwards (hysteresis)', async () => {
+    // 0.6 from frame 20, one frame at 0.95 at frame 30, 0.6 until frame 44, then clean.
+    const { run } = await findingsWith(ranges([30, 31, 0.95], [20, 44, 0.6]));
+    expect(intervals(run.findings)).toEqual([[0.8, 1.76]]);
+    expect(run.findings[0]!.detector).toBe('block-corruption');
+    expect(run.findings[0]!.details).toEqual({ peakScore: expect.closeTo(0.95, 6) });
+    expect(run.findings[0]!.confidence).toBeCloseTo((0.95 - 0.9) / (1 - 0.9), 5);
+  });
+
+  it('ends a finding at the first frame below leaveScore, even for one frame', async () => {
+    const { run } = await findingsWith(ranges([30, 31, 0.95], [40, 41, 0.2], [25, 50, 0.6]));
+    expect(intervals(run.findings)).toEqual([[1, 1.6]]);
+  });
+
+  it('keeps separate defects apart and drops runs that never reach enterScore', async () => {
+    const { run } = await findingsWith(ranges([10, 12, 0.99], [60, 90, 0.7], [120, 130, 0.92]));
+    expect(intervals(run.findings)).toEqual([
+      [0.4, 0.48],
+      [4.8, 5.2],
+    ]);
+  });
+
+  it('ends a finding that reaches the end of the clip at the clip end', async () => {
+    const { run } = await findingsWith(ranges([140, 150, 0.97]));
+    expect(intervals(run.findings)).toEqual([[5.6, 6]]);
+  });
+
+  it('applies minDurationSec to the joined run', async () => {
+    const scores = ranges([50, 52, 0.95]);
+    expect(intervals((await findingsWith(scores)).run.findings)).toEqual([[2, 2.08]]);
+    const longer = await findingsWith(scores, { overrides: { minDurationSec: 0.1 } });
+    expect(longer.run.findings).toEqual([]);
+  });
+
+  it('gives the same findings for every chunking and through JSON partials', async () => {
+    // Runs crossing chunk boundaries, one whose only high frame is in another chunk than most of it.
+    const scores = ranges([24, 25, 0.99], [10, 70, 0.6], [99, 101, 0.95], [90, 110, 0.55], [140, 150, 0.7]);
+    const reference = (await findingsWith(scores)).run.findings;
+    expect(intervals(reference)).toEqual([
+      [0.4, 2.8],
+      [3.6, 4.4],
+    ]);
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      for (const viaJson of [false, true]) {
+        const { run } = await findingsWith(scores, { chunkSeconds, viaJson });
+        expect(run.findings).toEqual(reference);
+      }
+    }
+  });
+
+  it('scores each chunk in one classifier call', async () => {
+    const { classifier } = await findingsWith(ranges(), { chunkSeconds: 2 });
+    expect(classifier.calls).toEqual([50, 50, 50]);
+  });
+
+  it('fails the chunk with a clear message when the runner provides no classifier', async () => {
+    const detector = detectorFor('block-corruption');
+    const run = await runTestClip(createTestClip({ durationSec: 2 }), [detector], 1);
+    expect(run.findings).toEqual([]);
+    expect(run.analyses[0]!.failures?.['block-corruption']).toMatch(/needs the frameClassifier port/);
+  });
+
+  it('rejects a classifier that returns the wrong number of scores', async () => {
+    const broken: FrameClassifier = { scoreFrames: () => Promise.resolve(new Float32Array(3)) };
+    const run = await runTestClip(createTestClip({ durationSec: 1 }), [detectorFor('block-corruption')], 1, {
+      ports: { frameClassifier: broken },
+    });
+    expect(run.analyses[0]!.failures?.['block-corruption']).toMatch(/returned 3 scores for 25 frames/);
+  });
+
+  it('validates its thresholds', () => {
+    expect(() => detectorFor('block-corruption', { leaveScore: 0.95, enterScore: 0.9 })).toThrow(
+      /leaveScore must not exceed enterScore/,
+    );
+    expect(() => detectorFor('block-corruption', { enterScore: 1.5 })).toThrow(/enterScore must be/);
+  });
+});
