@@ -6,7 +6,8 @@ export default defineConfig({
   fixturesDir: 'fixtures/clips',
   reportsDir: 'reports',
   decode: { chunkSeconds: 1, analysisWidth: 320, sampleRate: 16000 },
-  s3: { backend: 'embedded', bucket: 'archbench' },
+  backend: { name: 'embedded' },
+  s3: { bucket: 'archbench' },
   gate: {
     // Counts are compared exactly. Compute-derived dollars come from wall-clock task durations and CPU
     // seconds; on the shared 2-core CI machines they moved by up to 38% between two runs of an unchanged

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { BadInputError, toErrorDocument } from '../core/errors.ts';
 import { createDetectorPorts, DETECTOR_PORTS_MODULE } from '../infra/detector-ports.ts';
-import { startEmbeddedS3 } from '../infra/fauxqs-server.ts';
-import { createS3Client, createS3ObjectStore, type S3Endpoint } from '../infra/s3-object-store.ts';
 import { displayPath, type MediaInfo, probeMedia } from '../media/probe.ts';
 import { type RunnerName, runnerRegistry } from '../runners/registry.ts';
 import type { ClipRunner, RunnerContext } from '../runners/runner.ts';
 import type { HarnessConfig } from './config.ts';
 import { resolveDetectors } from './detectors.ts';
 import type { AnalyzeDocument, ClipDocument, RunDocument } from './results.ts';
+import { startBackend } from './start-backend.ts';
 
 export interface AnalyzeOptions {
   readonly config: HarnessConfig;
@@ -27,7 +26,7 @@ type ProbedClip =
   | { readonly path: string; readonly failed: readonly RunDocument[] };
 
 /**
- * Replays clips through the chosen runners against one embedded S3 server. Every clip is probed first, so
+ * Replays clips through the chosen runners against the configured backend (one per call). Every clip is probed first, so
  * bad input is reported before any long analysis, and no server starts when no clip is usable. A clip that
  * fails (bad input or a bug) is recorded as a failed run and the other clips still run; the caller derives
  * the exit code from the document.
@@ -44,17 +43,18 @@ export async function analyzeClips(
     return { schemaVersion: 1, clips: probed.map(failedClip) };
   }
 
-  await using s3 = await startEmbeddedS3();
-  await createBucketOnce(s3.endpoint, config.s3.bucket);
+  const runId = `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  await using backend = await startBackend(config, runId);
   const context: RunnerContext = {
-    runId: `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`,
+    runId,
     decode: config.decode,
     detectors,
     // Built once per run (the ONNX session opens lazily, once per process); workers build their own.
     ports: await createDetectorPorts(detectors.map((detector) => detector.name)),
     detectorPortsModule: DETECTOR_PORTS_MODULE,
-    s3: s3.endpoint,
-    bucket: config.s3.bucket,
+    s3: backend.s3,
+    bucket: backend.bucket,
+    backend,
     distributed: config.distributed,
   };
   const runners: ClipRunner[] = [];
@@ -113,14 +113,4 @@ async function analyzeOne(
     runs.push(run);
   }
   return { path: clipPath, durationSec: info.durationSec, runs };
-}
-
-/** Creates the run's bucket with an uncounted client: setting up is not part of either design's cost. */
-async function createBucketOnce(endpoint: S3Endpoint, bucket: string): Promise<void> {
-  const client = createS3Client(endpoint);
-  try {
-    await createS3ObjectStore({ client, bucket, create: true });
-  } finally {
-    client.destroy();
-  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultGateBounds } from '../core/gate/gate-verdict.ts';
+import { backendNames, isBackendName } from '../infra/backends/registry.ts';
 
 /**
  * Harness configuration: `bench.config.ts` exports `defineConfig({...})`; it is validated once, here, into
@@ -57,36 +58,38 @@ const distributedSchema = z
       })
       .strict()
       .prefault({}),
-    /**
-     * `embedded` starts the local endpoint on 127.0.0.1; `endpoint` uses `endpoint` (LocalStack) or, without
-     * it, AWS in `region`, with credentials from the AWS SDK's default chain (never from this file).
-     */
-    stepFunctions: z
-      .discriminatedUnion('backend', [
-        z.object({ backend: z.literal('embedded') }).strict(),
-        z
-          .object({
-            backend: z.literal('endpoint'),
-            endpoint: z.url({ protocol: /^https?$/ }).optional(),
-            region: z
-              .string()
-              .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
-              .default('us-east-1'),
-          })
-          .strict(),
-      ])
-      .prefault({ backend: 'embedded' }),
-    /** IAM role the state machine runs as (the embedded endpoint accepts any). */
-    roleArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'must be an IAM role ARN')
-      .default('arn:aws:iam::123456789012:role/archbench-step-functions'),
   })
   .strict()
   .refine((settings) => settings.heartbeatSec < settings.taskTimeoutSec, {
     message: 'must be below taskTimeoutSec',
     path: ['heartbeatSec'],
   });
+
+/**
+ * Where S3 and Step Functions are (`--backend` on the command line overrides `name`). Credentials never
+ * come from this file: the emulators take fixed ones, AWS the SDK's default chain (environment, profile).
+ */
+const backendSchema = z
+  .object({
+    /** `embedded` (default): fauxqs and the embedded Step Functions endpoint on 127.0.0.1. */
+    name: z
+      .string()
+      .refine(isBackendName, { message: `must be one of: ${backendNames.join(', ')}` })
+      .default('embedded'),
+    /** AWS region of the aws backend (the emulators answer for any). */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
+      .default('us-east-1'),
+    /** IAM role the state machine runs as on AWS (the emulators accept any). */
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'must be an IAM role ARN')
+      .optional(),
+    /** Most Step Functions executions a run may start (a cost cap for the aws backend). */
+    maxExecutions: z.number().int().min(1).optional(),
+  })
+  .strict();
 
 /**
  * Bounds of `archbench gate`. Counts are always compared exactly; these bound what varies run to run
@@ -141,8 +144,6 @@ const configSchema = z
     detectors: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     s3: z
       .object({
-        /** `embedded` starts fauxqs on 127.0.0.1 for the run; other backends arrive with their issue. */
-        backend: z.literal('embedded').default('embedded'),
         /** Bucket the runners write results (and the distributed runner its frames) to. */
         bucket: z
           .string()
@@ -150,7 +151,8 @@ const configSchema = z
           .default('archbench'),
       })
       .strict()
-      .default({ backend: 'embedded', bucket: 'archbench' }),
+      .default({ bucket: 'archbench' }),
+    backend: backendSchema.prefault({}),
     distributed: distributedSchema.prefault({}),
     gate: gateSchema.prefault({}),
   })

@@ -2,6 +2,7 @@ import type { ResolvedDetector } from '../core/aggregate.ts';
 import type { Counters } from '../core/counters.ts';
 import type { DetectorPorts } from '../core/detector.ts';
 import type { Finding } from '../core/finding.ts';
+import type { Backend } from '../infra/backends/backend.ts';
 import type { S3Endpoint } from '../infra/s3-object-store.ts';
 import type { DecodeOptions, DecodeSummary } from '../media/decoder.ts';
 import type { MediaInfo } from '../media/probe.ts';
@@ -21,6 +22,12 @@ export interface RunnerContext {
   readonly detectorPortsModule?: string;
   readonly s3: S3Endpoint;
   readonly bucket: string;
+  /**
+   * The run's backend, for what a runner needs beyond S3: the Step Functions endpoint (started on first
+   * use), the state machine's role, tags and the execution cap. Absent: the distributed runner starts an
+   * embedded endpoint of its own (tests).
+   */
+  readonly backend?: Pick<Backend, 'stepFunctions' | 'roleArn' | 'tags' | 'maxExecutions'>;
   /** Settings of the distributed runner (pools, batching, timeouts); its defaults when absent. */
   readonly distributed?: DistributedSettings;
 }

@@ -19,25 +19,27 @@ describe('config: distributed section', () => {
     expect(partial.ok && partial.config.distributed.retry).toEqual(defaultDistributedSettings.retry);
   });
 
-  it('accepts a LocalStack or AWS Step Functions endpoint (credentials never come from the file)', () => {
-    const local = resolveConfig({
-      distributed: { stepFunctions: { backend: 'endpoint', endpoint: 'http://localhost:4566' } },
-    });
-    expect(local.ok && local.config.distributed.stepFunctions).toEqual({
-      backend: 'endpoint',
-      endpoint: 'http://localhost:4566',
-      region: 'us-east-1',
-    });
+  it('takes the backend from its own section: name, region, role; credentials never come from the file', () => {
     const aws = resolveConfig({
-      distributed: { stepFunctions: { backend: 'endpoint', region: 'eu-west-1' } },
+      backend: { name: 'embedded', region: 'eu-west-1', roleArn: 'arn:aws:iam::111122223333:role/sfn' },
     });
-    expect(aws.ok && aws.config.distributed.stepFunctions).toEqual({
-      backend: 'endpoint',
+    expect(aws.ok && aws.config.backend).toEqual({
+      name: 'embedded',
       region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::111122223333:role/sfn',
     });
-    expect(
-      resolveConfig({ distributed: { stepFunctions: { backend: 'endpoint', accessKeyId: 'AKIA...' } } }),
-    ).toEqual({ ok: false, error: 'distributed.stepFunctions: unknown key "accessKeyId"' });
+    const defaults = resolveConfig({});
+    expect(defaults.ok && defaults.config.backend).toEqual({ name: 'embedded', region: 'us-east-1' });
+    expect(resolveConfig({ backend: { accessKeyId: 'AKIA...' } })).toEqual({
+      ok: false,
+      error: 'backend: unknown key "accessKeyId"',
+    });
+    const unknown = resolveConfig({ backend: { name: 'mainframe' } });
+    expect(unknown.ok === false && unknown.error).toMatch(/^backend\.name: must be one of: embedded/);
+    const region = resolveConfig({ backend: { region: 'mars' } });
+    expect(region.ok === false && region.error).toContain('backend.region');
+    const role = resolveConfig({ backend: { roleArn: 'role' } });
+    expect(role.ok === false && role.error).toBe('backend.roleArn: must be an IAM role ARN');
   });
 
   it.each([
@@ -49,12 +51,7 @@ describe('config: distributed section', () => {
     [{ retry: { intervalSec: 0 } }, 'distributed.retry.intervalSec'],
     [{ retry: { backoffRate: 0.5 } }, 'distributed.retry.backoffRate'],
     [{ memoryMb: { convert: 64 } }, 'distributed.memoryMb.convert'],
-    [{ roleArn: 'role' }, 'distributed.roleArn: must be an IAM role ARN'],
-    [
-      { stepFunctions: { backend: 'endpoint', endpoint: 'ftp://host' } },
-      'distributed.stepFunctions.endpoint',
-    ],
-    [{ stepFunctions: { backend: 'endpoint', region: 'mars' } }, 'distributed.stepFunctions.region'],
+    [{ roleArn: 'arn:aws:iam::123456789012:role/x' }, 'distributed: unknown key "roleArn"'],
     [{ bogus: 1 }, 'distributed: unknown key "bogus"'],
   ])('rejects %j with a line naming the field', (distributed, fragment) => {
     const result = resolveConfig({ distributed });

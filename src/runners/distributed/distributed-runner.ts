@@ -12,6 +12,7 @@ import {
 } from '../../core/counters.ts';
 import { isDetectorName } from '../../core/detectors/registry.ts';
 import { BadInputError, ServiceUnavailableError } from '../../core/errors.ts';
+import { EMULATOR_ROLE_ARN } from '../../infra/backends/backend.ts';
 import { createCounterScope } from '../../infra/counter-scope.ts';
 import { startEmbeddedStepFunctions } from '../../infra/local-step-functions/local-step-functions-server.ts';
 import type { ObjectStore } from '../../infra/object-store.ts';
@@ -125,13 +126,12 @@ export async function createDistributedRunner(
     let sfnEndpoint: SfnEndpointSettings;
     if (options.stepFunctions !== undefined) {
       sfnEndpoint = options.stepFunctions;
-    } else if (settings.stepFunctions.backend === 'embedded') {
+    } else if (context.backend !== undefined) {
+      sfnEndpoint = await context.backend.stepFunctions();
+    } else {
       const embedded = await startEmbeddedStepFunctions();
       cleanups.push(() => embedded.stop());
       sfnEndpoint = embedded.endpoint;
-    } else {
-      const { endpoint, region } = settings.stepFunctions;
-      sfnEndpoint = { region, ...(endpoint === undefined ? {} : { endpoint }) };
     }
     const scope = createCounterScope();
     const sfn = new SFNClient(sfnClientConfig(sfnEndpoint, settings.maxInFlightExecutions));
@@ -157,7 +157,7 @@ export async function createDistributedRunner(
       namePrefix: `archbench-${context.runId}`,
       detectors: detectorNames,
       policy: settings,
-      roleArn: settings.roleArn,
+      roleArn: context.backend?.roleArn ?? EMULATOR_ROLE_ARN,
       maxInFlightExecutions: settings.maxInFlightExecutions,
     }).catch((error: unknown) => {
       throw unreachableAtStart(error, 'Step Functions', sfnWhere);

@@ -37,15 +37,6 @@ export interface RetrySettings {
   readonly backoffRate: number;
 }
 
-/**
- * Where the Step Functions API is: `embedded` starts the local endpoint on 127.0.0.1 for the run;
- * `endpoint` uses the given URL (LocalStack) or, without one, real AWS in `region`. Credentials for
- * `endpoint` come from the AWS SDK's default provider chain (environment, profile), never the config file.
- */
-export type StepFunctionsBackend =
-  | { readonly backend: 'embedded' }
-  | { readonly backend: 'endpoint'; readonly endpoint?: string; readonly region: string };
-
 export interface DistributedSettings {
   readonly pools: PoolSizes;
   /** Frames per S3 object written by the converter (1 = one object per frame, as Prime Video did). */
@@ -61,9 +52,6 @@ export interface DistributedSettings {
   readonly heartbeatSec: number;
   readonly retry: RetrySettings;
   readonly memoryMb: TaskMemoryMb;
-  readonly stepFunctions: StepFunctionsBackend;
-  /** IAM role the state machine runs as (required by CreateStateMachine; the embedded endpoint ignores it). */
-  readonly roleArn: string;
 }
 
 export const defaultDistributedSettings: DistributedSettings = Object.freeze({
@@ -74,8 +62,6 @@ export const defaultDistributedSettings: DistributedSettings = Object.freeze({
   heartbeatSec: 10,
   retry: Object.freeze({ maxAttempts: 2, intervalSec: 1, backoffRate: 2 }),
   memoryMb: Object.freeze({ convert: 1024, detect: 512, aggregate: 512 }),
-  stepFunctions: Object.freeze({ backend: 'embedded' as const }),
-  roleArn: 'arn:aws:iam::123456789012:role/archbench-step-functions',
 });
 
 /** Workers serving detector `name`. */

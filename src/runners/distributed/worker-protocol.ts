@@ -1,7 +1,10 @@
 import type { Counters } from '../../core/counters.ts';
 import type { Json } from '../../core/detector.ts';
 import type { S3Endpoint } from '../../infra/s3-object-store.ts';
+import type { SfnEndpointSettings } from '../../infra/sfn-endpoint.ts';
 import { detectStateName, STATE_NAMES } from './state-machine-definition.ts';
+
+export type { SfnEndpointSettings };
 
 /**
  * What the runner and its workers say to each other. Settings go to a worker once, as one JSON line on its
@@ -14,19 +17,6 @@ export type WorkerRole =
   | { readonly kind: 'convert' }
   | { readonly kind: 'detect'; readonly detector: string }
   | { readonly kind: 'aggregate' };
-
-/** Where and how a worker reaches Step Functions. */
-export interface SfnEndpointSettings {
-  /** Base URL; absent for real AWS. */
-  readonly endpoint?: string;
-  readonly region: string;
-  /** Static credentials resolved by the runner; absent to use the SDK's default provider chain. */
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-  };
-}
 
 /** A detector as the worker rebuilds it: by name, from the registry or from `detectorModules`. */
 export interface WorkerDetectorSpec {

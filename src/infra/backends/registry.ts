@@ -1,0 +1,15 @@
+import type { BackendFactory } from './backend.ts';
+import { startEmbeddedBackend } from './embedded-backend.ts';
+
+/** Every backend, by name; a new one is one file plus one line here. */
+export const backendRegistry = {
+  embedded: startEmbeddedBackend,
+} as const satisfies Record<string, BackendFactory>;
+
+export type BackendName = keyof typeof backendRegistry;
+
+export const backendNames = Object.keys(backendRegistry) as BackendName[];
+
+export function isBackendName(name: string): name is BackendName {
+  return Object.hasOwn(backendRegistry, name);
+}
