@@ -6,6 +6,8 @@ import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
  */
 const live = new Set<ChildProcess>();
 let hooksInstalled = false;
+/** Awaited on SIGINT/SIGTERM before the process exits (see `onSignalExit`). */
+const signalExitCleanups = new Set<() => Promise<void>>();
 
 function killAll(signal: NodeJS.Signals): void {
   for (const child of live) {
@@ -21,9 +23,24 @@ function installHooks(): void {
     process.once(signal, () => {
       killAll('SIGTERM');
       // Conventional exit status for death by signal: 128 + signal number.
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      const code = signal === 'SIGINT' ? 130 : 143;
+      const cleanups = [...signalExitCleanups].reverse();
+      signalExitCleanups.clear();
+      if (cleanups.length === 0) process.exit(code);
+      // This listener is gone now, so a second signal ends the process at once (Node's default).
+      void Promise.allSettled(cleanups.map((cleanup) => cleanup())).then(() => process.exit(code));
     });
   }
+}
+
+/**
+ * Runs `cleanup` (e.g. deleting what a run created in AWS) when SIGINT or SIGTERM ends the process, before
+ * it exits; the signal exit otherwise skips every `finally` and `await using`. Dispose to unregister.
+ */
+export function onSignalExit(cleanup: () => Promise<void>): Disposable {
+  installHooks();
+  signalExitCleanups.add(cleanup);
+  return { [Symbol.dispose]: () => void signalExitCleanups.delete(cleanup) };
 }
 
 /** Spawns `command` with `args` (never through a shell) and tracks it until it exits. */

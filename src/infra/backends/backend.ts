@@ -51,9 +51,14 @@ export interface BackendSettings {
   readonly confirmed: boolean;
   /** Cap on Step Functions executions started by the run (aws backend's `--max-executions`). */
   readonly maxExecutions?: number;
+  /**
+   * URL of an already-running LocalStack (localstack) or MinIO (minio) to use instead of starting a
+   * container, e.g. one shared by workers on other machines.
+   */
+  readonly endpoint?: string;
 }
 
 export type BackendFactory = (options: BackendStartOptions) => Promise<Backend>;
 
-/** A placeholder role for emulators, which check no IAM. */
+/** The role ARN given to emulators, which check no IAM (any well-formed ARN is accepted). */
 export const EMULATOR_ROLE_ARN = 'arn:aws:iam::123456789012:role/archbench-step-functions';

@@ -38,6 +38,9 @@ export async function startEmbeddedBackend(options: BackendStartOptions): Promis
     bucket: options.bucket,
     roleArn: options.settings.roleArn ?? EMULATOR_ROLE_ARN,
     tags: { 'archbench:run': options.runId },
+    ...(options.settings.maxExecutions === undefined
+      ? {}
+      : { maxExecutions: options.settings.maxExecutions }),
     async stepFunctions(): Promise<SfnEndpointSettings> {
       sfn ??= startEmbeddedStepFunctions();
       return (await sfn).endpoint;
