@@ -10,6 +10,7 @@ import { type CompiledDefinition, compileDefinition } from './state-machine-defi
 export const SUPPORTED_OPERATIONS = [
   'CreateActivity',
   'DeleteActivity',
+  'ListActivities',
   'CreateStateMachine',
   'DeleteStateMachine',
   'StartExecution',
@@ -83,6 +84,8 @@ export class StepFunctionsService {
         return this.#createActivity(input);
       case 'DeleteActivity':
         return this.#deleteActivity(input);
+      case 'ListActivities':
+        return this.#listActivities();
       case 'CreateStateMachine':
         return this.#createStateMachine(input);
       case 'DeleteStateMachine':
@@ -153,6 +156,16 @@ export class StepFunctionsService {
     this.#activities.delete(activityArn);
     this.#queue.removeActivity(activityArn);
     return {};
+  }
+
+  /** Every activity in one page (a run has a handful; `maxResults` and `nextToken` are not needed). */
+  #listActivities(): unknown {
+    const activities = [...this.#activities].map(([activityArn, activity]) => ({
+      activityArn,
+      name: activityArn.slice(activityArn.lastIndexOf(':') + 1),
+      creationDate: activity.creationDateSec,
+    }));
+    return { activities };
   }
 
   // ---- state machines ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import {
   type DistributedSettings,
   defaultDistributedSettings,
   detectPoolSize,
+  fleetActivityPrefix,
 } from './distributed-settings.ts';
 import { isNetworkError } from './network-errors.ts';
 import { type ExecutionOutcome, Orchestrator } from './orchestrator.ts';
@@ -43,8 +44,11 @@ import type { AggregateOutput, ChunkJob, ChunkResultDocument } from './task-payl
 import { loadDetectorModules } from './worker-detectors.ts';
 import { startWorkerPools, type WorkerHandle, type WorkerPoolSpec, type WorkerPools } from './worker-pool.ts';
 import {
+  type RequestEntry,
   type SfnEndpointSettings,
+  type TaskTelemetry,
   taskNameOf,
+  telemetryPrefix,
   type WorkerMessage,
   type WorkerSettings,
 } from './worker-protocol.ts';
@@ -98,6 +102,12 @@ export const RUNNER_STAGES = Object.freeze({
   write: 'WriteResults',
 });
 
+/** Longest wait for a clip's telemetry objects from external workers, ms (default). */
+const TELEMETRY_TIMEOUT_MS = 30_000;
+/** First and largest wait between two listings of the telemetry prefix, ms. */
+const TELEMETRY_FIRST_WAIT_MS = 25;
+const TELEMETRY_MAX_WAIT_MS = 500;
+
 /** Longest the final sweep of temporary objects may take, ms. */
 const SWEEP_TIMEOUT_MS = 10_000;
 
@@ -148,6 +158,8 @@ export async function createDistributedRunner(
     const adminStore = await createS3ObjectStore({ client: adminS3, bucket: context.bucket });
     const tmpRoot = `tmp/${context.runId}/`;
     cleanups.push(() => sweep(adminStore, tmpRoot));
+    const external = context.externalWorkers;
+    if (external !== undefined) cleanups.push(() => sweep(adminStore, telemetryPrefix(context.runId)));
 
     const detectorNames = context.detectors.map((detector) => detector.name);
     const sfnWhere = sfnEndpoint.endpoint ?? `AWS ${sfnEndpoint.region}`;
@@ -155,10 +167,15 @@ export async function createDistributedRunner(
       sfn,
       scope,
       namePrefix: `archbench-${context.runId}`,
+      ...(external === undefined ? {} : { activityNamePrefix: fleetActivityPrefix(external.fleet) }),
       detectors: detectorNames,
       policy: settings,
       roleArn: context.backend?.roleArn ?? EMULATOR_ROLE_ARN,
       maxInFlightExecutions: settings.maxInFlightExecutions,
+      ...(context.backend === undefined ? {} : { tags: context.backend.tags }),
+      ...(context.backend?.maxExecutions === undefined
+        ? {}
+        : { maxExecutions: context.backend.maxExecutions }),
     }).catch((error: unknown) => {
       throw unreachableAtStart(error, 'Step Functions', sfnWhere);
     });
@@ -169,28 +186,59 @@ export async function createDistributedRunner(
     const activeClips = new Set<AbortController>();
     let poolFailure: Error | undefined;
     let largestPayloadBytes = 0;
+    // A worker's counts, from IPC (own pools) or from telemetry objects (external workers): merged alike.
+    const mergeRequests = (entries: readonly RequestEntry[], stage: string): void => {
+      for (const [clipKey, service, operation, bytesUp, bytesDown] of entries) {
+        const counters = clips.get(clipKey);
+        if (counters === undefined) continue;
+        if (service === 'sfn') {
+          countSfnRequest(counters, operation, bytesUp, bytesDown);
+          continue;
+        }
+        countS3Request(counters, operation, bytesUp, bytesDown);
+        const byStage = counters.s3.requestsByStage;
+        const ofStage = byStage[stage] ?? {};
+        byStage[stage] = ofStage;
+        ofStage[operation] = (ofStage[operation] ?? 0) + 1;
+      }
+    };
+    const mergeFinished = (message: Extract<WorkerMessage, { type: 'task-finished' }>): void => {
+      largestPayloadBytes = Math.max(largestPayloadBytes, message.largestPayloadBytes);
+      const counters = clips.get(message.clipKey);
+      if (counters !== undefined) mergeCounters(counters, message.counters);
+    };
     const onMessage = (worker: WorkerHandle, message: WorkerMessage): void => {
       options.onWorkerMessage?.(worker, message);
-      if (message.type === 'requests') {
-        const stage = taskNameOf(worker.role);
-        for (const [clipKey, service, operation, bytesUp, bytesDown] of message.entries) {
-          const counters = clips.get(clipKey);
-          if (counters === undefined) continue;
-          if (service === 'sfn') {
-            countSfnRequest(counters, operation, bytesUp, bytesDown);
-            continue;
-          }
-          countS3Request(counters, operation, bytesUp, bytesDown);
-          const byStage = counters.s3.requestsByStage;
-          const ofStage = byStage[stage] ?? {};
-          byStage[stage] = ofStage;
-          ofStage[operation] = (ofStage[operation] ?? 0) + 1;
-        }
-      } else if (message.type === 'task-finished') {
-        largestPayloadBytes = Math.max(largestPayloadBytes, message.largestPayloadBytes);
-        const counters = clips.get(message.clipKey);
-        if (counters !== undefined) mergeCounters(counters, message.counters);
+      if (message.type === 'requests') mergeRequests(message.entries, taskNameOf(worker.role));
+      else if (message.type === 'task-finished') mergeFinished(message);
+    };
+
+    /**
+     * External workers: waits (bounded) until the clip has a telemetry object per answered task, merges
+     * them and deletes them, all with the uncounted client (measurement, not the design's cost).
+     */
+    const collectTelemetry = async (clipKey: string, expected: number): Promise<void> => {
+      const prefix = telemetryPrefix(context.runId, clipKey);
+      const timeoutMs = external?.telemetryTimeoutMs ?? TELEMETRY_TIMEOUT_MS;
+      const deadline = performance.now() + timeoutMs;
+      let waitMs = TELEMETRY_FIRST_WAIT_MS;
+      let keys = await adminStore.list(prefix);
+      while (keys.length < expected && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitMs = Math.min(TELEMETRY_MAX_WAIT_MS, waitMs * 2);
+        keys = await adminStore.list(prefix);
       }
+      if (keys.length < expected) {
+        throw new Error(
+          `external workers: ${keys.length} of ${expected} task telemetry objects under ${prefix} arrived within ${timeoutMs / 1000} s; the clip's counts would be incomplete`,
+        );
+      }
+      for (const key of keys) {
+        const telemetry = JSON.parse(new TextDecoder().decode(await adminStore.get(key))) as TaskTelemetry;
+        mergeRequests(telemetry.entries, telemetry.taskName);
+        mergeFinished(telemetry.finished);
+      }
+      await adminStore.deleteMany(keys);
     };
     const workerBase = {
       stepFunctions: await withResolvedCredentials(sfnEndpoint, sfn),
@@ -235,14 +283,26 @@ export async function createDistributedRunner(
         },
       },
     ];
-    const pools = await startWorkerPools(poolSpecs, {
-      onMessage,
-      onPoolFailed: (error) => {
-        poolFailure = error;
-        for (const clip of activeClips) clip.abort(error);
-      },
-    });
-    cleanups.push(() => pools.stop());
+    let pools: WorkerPools;
+    if (external === undefined) {
+      pools = await startWorkerPools(poolSpecs, {
+        onMessage,
+        onPoolFailed: (error) => {
+          poolFailure = error;
+          for (const clip of activeClips) clip.abort(error);
+        },
+      });
+      cleanups.push(() => pools.stop());
+    } else {
+      // Workers started apart serve the fleet's activities; executions wait for them (TimeoutSeconds).
+      pools = noPools;
+      external.onWaiting?.({
+        fleet: external.fleet,
+        s3: workerBase.s3,
+        stepFunctions: workerBase.stepFunctions,
+        bucket: context.bucket,
+      });
+    }
 
     /** Runs `work` with its S3 requests counted into `counters` and attributed to `stage`. */
     const inStage = async <T>(counters: Counters, stage: string, work: () => Promise<T>): Promise<T> => {
@@ -268,6 +328,8 @@ export async function createDistributedRunner(
       activeClips.add(abort);
       const wallStart = performance.now();
       const count = chunkCount(info, context.decode.chunkSeconds);
+      /** Activity tasks the clip's executions had answered: telemetry objects to wait for. */
+      let answeredTasks = 0;
 
       /** Execution start to stop per chunk, ms (a timing), in chunk order. */
       const chunkLatenciesMs: number[] = new Array(count).fill(0);
@@ -302,6 +364,7 @@ export async function createDistributedRunner(
           );
         }
         counters.sfn.executionsStarted += 1;
+        answeredTasks += outcome.activityTasksAnswered;
         countExecutionDuration(counters, outcome.durationMs);
         chunkLatenciesMs[index] = outcome.durationMs;
         for (const [state, transitions] of Object.entries(outcome.transitions.byState)) {
@@ -365,6 +428,7 @@ export async function createDistributedRunner(
           throw unreachable(error, 'S3', context.s3.endpoint ?? `AWS ${context.s3.region}`, info);
         }
         await pools.flush(clipKey);
+        if (external !== undefined) await collectTelemetry(clipKey, answeredTasks);
         counters.compute.wallMs = performance.now() - wallStart;
         counters.compute.peakRssBytes = Math.max(counters.compute.peakRssBytes, peakRssBytes());
         return {
@@ -379,6 +443,7 @@ export async function createDistributedRunner(
         // Nothing of the clip may keep running or stay behind: wait for its tasks, then drop its objects.
         await pools.flush(clipKey);
         await sweep(adminStore, `${tmpRoot}${clipKey}/`);
+        if (external !== undefined) await sweep(adminStore, telemetryPrefix(context.runId, clipKey));
         throw error;
       } finally {
         clips.delete(clipKey);
@@ -407,6 +472,15 @@ export async function createDistributedRunner(
     throw error;
   }
 }
+
+/** The pools of a runner whose workers were started apart: none to flush or stop. */
+const noPools: WorkerPools = Object.freeze({
+  workers: [],
+  replacements: 0,
+  flush: async () => {},
+  stop: async () => {},
+  [Symbol.asyncDispose]: async () => {},
+});
 
 /** Every detector must be rebuildable in a worker: registered, or exported by a detector module. */
 async function checkDetectorsAvailable(context: RunnerContext, modules: readonly string[]): Promise<void> {

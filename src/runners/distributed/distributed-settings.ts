@@ -1,3 +1,6 @@
+import type { S3Endpoint } from '../../infra/s3-object-store.ts';
+import type { SfnEndpointSettings } from '../../infra/sfn-endpoint.ts';
+
 /**
  * Settings of the distributed runner (the `distributed` section of the harness config): how many workers
  * serve each activity, how frames are batched into objects, how many executions run at once, task
@@ -67,4 +70,43 @@ export const defaultDistributedSettings: DistributedSettings = Object.freeze({
 /** Workers serving detector `name`. */
 export function detectPoolSize(settings: DistributedSettings, name: string): number {
   return settings.pools.perDetector[name] ?? settings.pools.detect;
+}
+
+/** Fleet used by `--workers external` and `archbench worker` when none is named. */
+export const DEFAULT_FLEET = 'default';
+
+/** Fleet names: short enough that `archbench-<fleet>-detect-<detector>` stays a valid activity name. */
+const FLEET_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+export function isFleetName(name: string): boolean {
+  return FLEET_NAME.test(name);
+}
+
+/** Prefix of a fleet's activity names: `archbench-<fleet>` (then `-convert`, `-detect-<name>`, `-aggregate`). */
+export function fleetActivityPrefix(fleet: string): string {
+  return `archbench-${fleet}`;
+}
+
+/** Where workers started apart must connect to serve a run (what `archbench worker` needs to be told). */
+export interface ExternalWorkersEndpoints {
+  readonly fleet: string;
+  readonly s3: S3Endpoint;
+  readonly stepFunctions: SfnEndpointSettings;
+  readonly bucket: string;
+}
+
+/**
+ * The run's workers are started apart (`archbench worker --fleet <fleet>`, on this or other hosts), not
+ * by the runner: it creates the fleet's activities and its own state machine, starts executions only, and
+ * reads each task's counts from the telemetry objects the workers write to the bucket.
+ */
+export interface ExternalWorkersSettings {
+  readonly fleet: string;
+  /**
+   * Longest wait at the end of a clip for the telemetry objects of its answered tasks, ms (default
+   * 30,000). Fewer than expected by then fails the clip: its counts would be incomplete.
+   */
+  readonly telemetryTimeoutMs?: number;
+  /** Called once the activities exist: the CLI prints the `archbench worker` command from it. */
+  readonly onWaiting?: (where: ExternalWorkersEndpoints) => void;
 }

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type BilledTransitions, countBilledTransitions } from '../../core/billing/transitions.ts';
 import type { Counters } from '../../core/counters.ts';
+import { BadInputError } from '../../core/errors.ts';
 import type { CounterScope } from '../../infra/counter-scope.ts';
 import {
   type AslDefinition,
@@ -37,6 +38,11 @@ export interface OrchestratorOptions {
   readonly scope: CounterScope;
   /** Prefix of every activity and state machine name (unique per run). */
   readonly namePrefix: string;
+  /**
+   * Prefix of the activity names instead of `namePrefix`: `archbench-<fleet>` when workers started apart
+   * (`archbench worker --fleet`) find the activities by name. The state machine keeps `namePrefix`.
+   */
+  readonly activityNamePrefix?: string;
   /** Detector names, in the order of the workflow's branches. */
   readonly detectors: readonly string[];
   readonly policy: WorkflowTaskPolicy;
@@ -44,6 +50,22 @@ export interface OrchestratorOptions {
   readonly roleArn: string;
   /** Executions running at once across every caller; more wait for a slot. */
   readonly maxInFlightExecutions: number;
+  /** Tags for the activities and the state machine (`archbench:run=<runId>`), so leftovers can be found. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Most executions this orchestrator starts (`--max-executions`); the next one is refused with an
+   * {@link ExecutionCapError} before anything is sent. Absent: no limit.
+   */
+  readonly maxExecutions?: number;
+}
+
+/** An execution beyond `maxExecutions` was refused (one line; nothing was started). */
+export class ExecutionCapError extends BadInputError {
+  constructor(maxExecutions: number) {
+    super(
+      `--max-executions ${maxExecutions}: refusing to start execution ${maxExecutions + 1} (raise the cap to run more)`,
+    );
+  }
 }
 
 /** How an execution ended, with its billed transitions. */
@@ -54,6 +76,8 @@ export interface ExecutionOutcome {
   readonly error?: string;
   readonly cause?: string;
   readonly transitions: BilledTransitions;
+  /** Activity tasks a worker answered (ActivitySucceeded plus ActivityFailed events in the history). */
+  readonly activityTasksAnswered: number;
   /** From ExecutionStarted to the execution's last event, ms (what Express would bill by duration). */
   readonly durationMs: number;
 }
@@ -75,6 +99,8 @@ export class Orchestrator implements AsyncDisposable {
   readonly definition: AslDefinition;
   readonly #options: OrchestratorOptions;
   readonly #slots: Semaphore;
+  /** Executions started or about to start (counted before StartExecution, for the cap). */
+  #started = 0;
   #disposed: Promise<void> | undefined;
 
   private constructor(
@@ -93,10 +119,13 @@ export class Orchestrator implements AsyncDisposable {
   /** Creates the activities and the state machine; on failure, deletes what was created. */
   static async create(options: OrchestratorOptions): Promise<Orchestrator> {
     const { sfn, namePrefix } = options;
+    const tagList = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const tags = tagList.length === 0 ? {} : { tags: tagList };
     const created: string[] = [];
     try {
       const activity = async (suffix: string): Promise<string> => {
-        const output = await sfn.send(new CreateActivityCommand({ name: resourceName(namePrefix, suffix) }));
+        const name = resourceName(options.activityNamePrefix ?? namePrefix, suffix);
+        const output = await sfn.send(new CreateActivityCommand({ name, ...tags }));
         if (output.activityArn === undefined) throw new Error('CreateActivity returned no activityArn');
         created.push(output.activityArn);
         return output.activityArn;
@@ -113,6 +142,7 @@ export class Orchestrator implements AsyncDisposable {
           definition: JSON.stringify(definition),
           roleArn: options.roleArn,
           type: 'STANDARD',
+          ...tags,
         }),
       );
       if (machine.stateMachineArn === undefined) throw new Error('CreateStateMachine returned no ARN');
@@ -134,6 +164,9 @@ export class Orchestrator implements AsyncDisposable {
     counters: Counters,
     signal?: AbortSignal,
   ): Promise<ExecutionOutcome> {
+    const cap = this.#options.maxExecutions;
+    if (cap !== undefined && this.#started >= cap) throw new ExecutionCapError(cap);
+    this.#started += 1;
     await this.#slots.acquire(signal);
     try {
       return await this.#options.scope.run(counters, () => this.#run(name, input, signal));
@@ -177,6 +210,9 @@ export class Orchestrator implements AsyncDisposable {
         ...(described.error === undefined ? {} : { error: described.error }),
         ...(described.cause === undefined ? {} : { cause: described.cause }),
         transitions,
+        activityTasksAnswered: history.filter(
+          (event) => event.type === 'ActivitySucceeded' || event.type === 'ActivityFailed',
+        ).length,
       };
     }
   }

@@ -8,6 +8,7 @@
  * to stop, when its activity is deleted, or when the runner goes away (stdin ends or IPC disconnects).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
@@ -38,7 +39,9 @@ import { loadDetectorModules, loadDetectorPorts, resolveWorkerDetector } from '.
 import {
   type RequestEntry,
   type RunnerMessage,
+  type TaskTelemetry,
   taskNameOf,
+  telemetryPrefix,
   type WorkerMessage,
   type WorkerSettings,
 } from './worker-protocol.ts';
@@ -55,6 +58,8 @@ const taskName = taskNameOf(settings.role);
 /** The clip of the task in progress, for attributing requests. */
 const taskScope = new AsyncLocalStorage<{ readonly clipKey: string }>();
 let pendingEntries: RequestEntry[] = [];
+/** Every entry of the task in progress, kept for its telemetry object (external workers only). */
+let taskEntries: RequestEntry[] | undefined;
 let flushScheduled = false;
 /** Wire size of the last GetActivityTask: attributed to the clip once the task's input is read. */
 let lastPoll: { bytesUp: number; bytesDown: number } | undefined;
@@ -88,6 +93,8 @@ attachWireCounter(s3, S3_REQUEST_COUNTER_NAME, () => {
     ? undefined
     : (operation, up, down) => queueEntry([task.clipKey, 's3', operation, up, down]);
 });
+// Telemetry is measurement overhead (as CloudWatch metrics would be), not the design's cost: uncounted.
+const telemetryS3 = settings.telemetry === true ? createS3Client(settings.s3) : undefined;
 const extraDetectors = await loadDetectorModules(settings.detectorModules);
 const detectorNames = settings.detectors.map((spec) => spec.name);
 const ports: TaskPorts = {
@@ -126,6 +133,7 @@ await current?.done;
 sendEntries();
 sfn.destroy();
 s3.destroy();
+telemetryS3?.destroy();
 process.exit(0);
 
 async function pollLoop(): Promise<void> {
@@ -178,6 +186,7 @@ async function runTask(
     return;
   }
   const clipKey = job.clipKey;
+  if (telemetryS3 !== undefined) taskEntries = [];
   if (poll !== undefined) queueEntry([clipKey, 'sfn', 'GetActivityTask', poll.bytesUp, poll.bytesDown]);
   send({ type: 'task-started', clipKey, chunkIndex: job.chunk.index });
 
@@ -221,15 +230,43 @@ async function runTask(
     countCpu(counters, 'io', Math.max(0, selfCpuMs() - cpuStart - ownCpuMs));
     counters.compute.peakRssBytes = peakRssBytes();
     sendEntries();
-    send({
+    const finished = {
       type: 'task-finished',
       clipKey,
       chunkIndex: job.chunk.index,
       outcome,
       counters,
       largestPayloadBytes,
-    });
+    } as const;
+    send(finished);
+    const entries = taskEntries;
+    taskEntries = undefined;
+    if (entries !== undefined) await writeTelemetry(job, { entries, finished });
   });
+}
+
+/** Writes the task's telemetry object (uncounted); a failure leaves the runner one object short. */
+async function writeTelemetry(
+  job: ChunkJob,
+  report: Pick<TaskTelemetry, 'entries' | 'finished'>,
+): Promise<void> {
+  if (telemetryS3 === undefined) return;
+  const telemetry: TaskTelemetry = {
+    schemaVersion: 1,
+    taskName,
+    workerName: settings.workerName,
+    ...report,
+  };
+  const slug = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '_');
+  const key = `${telemetryPrefix(job.runId, job.clipKey)}${String(job.chunk.index).padStart(6, '0')}-${slug(taskName)}-${slug(settings.workerName)}-${randomUUID().slice(0, 8)}.json`;
+  try {
+    const store = await createS3ObjectStore({ client: telemetryS3, bucket: job.bucket });
+    await store.put(key, new TextEncoder().encode(JSON.stringify(telemetry)), 'application/json');
+  } catch (error) {
+    process.stderr.write(
+      `worker ${settings.workerName}: telemetry ${key} not written: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
 }
 
 function handle(job: ChunkJob, counters: Counters): Promise<unknown> {
@@ -286,6 +323,7 @@ async function whenIdleFor(clipKey: string): Promise<void> {
 
 function queueEntry(entry: RequestEntry): void {
   pendingEntries.push(entry);
+  taskEntries?.push(entry);
   if (flushScheduled) return;
   flushScheduled = true;
   // Requests completing in the same turn of the event loop travel in one message.

@@ -1,5 +1,7 @@
+import { CreateActivityCommand, DeleteActivityCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { liveChildCount } from '../../infra/child-processes.ts';
+import { startEmbeddedStepFunctions } from '../../infra/local-step-functions/local-step-functions-server.ts';
 import { startWorkerPools, type WorkerPoolSpec } from './worker-pool.ts';
 
 describe('startWorkerPools', () => {
@@ -23,5 +25,51 @@ describe('startWorkerPools', () => {
     await expect(started).rejects.toThrow(/worker detect-no-such-detector#\d exited before it was ready/);
     await expect(started).rejects.toThrow(/neither registered nor exported by a detector module/);
     expect(liveChildCount()).toBe(0);
+  }, 30_000);
+
+  it('replaceCleanExits false: a worker whose activity was deleted exits 0 and is not replaced', async () => {
+    await using embedded = await startEmbeddedStepFunctions();
+    const { endpoint } = embedded;
+    const sfn = new SFNClient({
+      region: endpoint.region,
+      ...(endpoint.endpoint === undefined ? {} : { endpoint: endpoint.endpoint }),
+      ...(endpoint.credentials === undefined ? {} : { credentials: { ...endpoint.credentials } }),
+    });
+    try {
+      const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'pool-clean-exit' }));
+      // The endpoint itself is a child process.
+      const childrenBefore = liveChildCount();
+      const pools = await startWorkerPools(
+        [
+          {
+            role: { kind: 'convert' },
+            size: 1,
+            settings: {
+              activityArn: activityArn ?? '',
+              stepFunctions: endpoint,
+              s3: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', forcePathStyle: true },
+              bucket: 'archbench-test',
+              memoryMb: 1024,
+              heartbeatIntervalMs: 1000,
+              detectors: [],
+              detectorModules: [],
+            },
+          },
+        ],
+        { onMessage: () => {}, replaceCleanExits: false },
+      );
+      expect(pools.workers).toHaveLength(1);
+      await sfn.send(new DeleteActivityCommand({ activityArn }));
+      const deadline = Date.now() + 10_000;
+      while (pools.workers.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pools.workers).toHaveLength(0);
+      expect(pools.replacements).toBe(0);
+      await pools.stop();
+      expect(liveChildCount()).toBe(childrenBefore);
+    } finally {
+      sfn.destroy();
+    }
   }, 30_000);
 });

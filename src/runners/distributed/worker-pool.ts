@@ -42,6 +42,12 @@ export interface WorkerPoolsOptions {
   readonly startTimeoutMs?: number;
   /** Wait after `stop` before SIGKILL, ms (default 3,000). */
   readonly stopGraceMs?: number;
+  /**
+   * Replace a worker that exited with code 0 (default true). A worker exits 0 only when told to, or when
+   * its activity was deleted; `archbench worker` passes false so a finished run's workers are not
+   * restarted against a deleted activity (it waits for the next run's activities instead).
+   */
+  readonly replaceCleanExits?: boolean;
 }
 
 export interface WorkerPools extends AsyncDisposable {
@@ -156,7 +162,8 @@ export async function startWorkerPools(
         flushWaiters.delete(id);
         waiter.resolve();
       }
-      if (stopping === undefined) replace(pool, worker);
+      const clean = code === 0 && options.replaceCleanExits === false;
+      if (stopping === undefined && !clean) replace(pool, worker);
     });
     return { worker, ready };
   }

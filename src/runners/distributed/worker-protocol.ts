@@ -49,6 +49,12 @@ export interface WorkerSettings {
    * function instance would load its model.
    */
   readonly detectorPortsModule?: string;
+  /**
+   * External workers (`archbench worker`): besides IPC, write each task's {@link TaskTelemetry} to the
+   * job's bucket under {@link telemetryPrefix} with an uncounted client, since the runner has no IPC to
+   * them. Absent in the runner's own pools (their counts travel over IPC only).
+   */
+  readonly telemetry?: boolean;
 }
 
 /**
@@ -99,3 +105,21 @@ export type WorkerMessage =
       readonly largestPayloadBytes: number;
     }
   | { readonly type: 'flushed'; readonly requestId: number };
+
+/**
+ * What one task of an external worker reports, as one S3 object: exactly what a pool worker sends over IPC
+ * for the task (its `requests` entries and its `task-finished` message), so the runner merges both alike.
+ */
+export interface TaskTelemetry {
+  readonly schemaVersion: 1;
+  /** State name of the task (`ConvertMedia`, `Detect <name>`, `Aggregate`): the stage of its S3 requests. */
+  readonly taskName: string;
+  readonly workerName: string;
+  readonly entries: readonly RequestEntry[];
+  readonly finished: Extract<WorkerMessage, { type: 'task-finished' }>;
+}
+
+/** Prefix of the telemetry objects of one clip of a run (`telemetry/<runId>/<clipKey>/`). */
+export function telemetryPrefix(runId: string, clipKey?: string): string {
+  return clipKey === undefined ? `telemetry/${runId}/` : `telemetry/${runId}/${clipKey}/`;
+}

@@ -1,0 +1,382 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { type ActivityListItem, ListActivitiesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { BadInputError } from '../core/errors.ts';
+import type { HarnessConfig } from '../harness/config.ts';
+import { resolveDetectors } from '../harness/detectors.ts';
+import { loadConfig } from '../harness/load-config.ts';
+import { loadScenario } from '../harness/load-scenario.ts';
+import { scenarioConfig } from '../harness/run-bench.ts';
+import { backendNames, isBackendName } from '../infra/backends/registry.ts';
+import { DETECTOR_PORTS_MODULE } from '../infra/detector-ports.ts';
+import { createS3Client, type S3Endpoint } from '../infra/s3-object-store.ts';
+import type { SfnEndpointSettings } from '../infra/sfn-endpoint.ts';
+import {
+  DEFAULT_FLEET,
+  detectPoolSize,
+  type ExternalWorkersEndpoints,
+  type ExternalWorkersSettings,
+  fleetActivityPrefix,
+  isFleetName,
+} from '../runners/distributed/distributed-settings.ts';
+import { resourceName } from '../runners/distributed/orchestrator.ts';
+import {
+  startWorkerPools,
+  type WorkerPoolSpec,
+  type WorkerPools,
+} from '../runners/distributed/worker-pool.ts';
+import { roleLabelOf, type WorkerRole, type WorkerSettings } from '../runners/distributed/worker-protocol.ts';
+import { type CommandIo, processIo } from './io.ts';
+
+/**
+ * `archbench worker`: worker pools started apart from the run (on this host or another) that serve the
+ * activities of a fleet (`archbench-<fleet>-convert`, `-detect-<detector>`, `-aggregate`), which a run
+ * started with `--workers external --fleet <fleet>` creates. The workers are the runner's own worker
+ * processes (worker-main.ts); since the runner has no IPC to them, each writes its task's counts to the
+ * run's bucket as a telemetry object. Between runs the command waits for the activities to exist again.
+ */
+
+export interface WorkerCommandOptions {
+  /** Backend the run uses; default the config's. Every backend but `aws` needs both endpoint URLs. */
+  readonly backend?: string;
+  /** `all`, `convert`, `aggregate`, `detect-<detector>` or a detector name. */
+  readonly activity: string;
+  readonly fleet?: string;
+  readonly config?: string;
+  /** Scenario whose overrides (detectors, pool sizes) apply, as in `archbench bench --scenario`. */
+  readonly scenario?: string;
+  readonly s3Endpoint?: string;
+  readonly sfnEndpoint?: string;
+  /** Region of the endpoints (default the config's `backend.region`). */
+  readonly region?: string;
+  /** The run's bucket (default the config's `s3.bucket`). */
+  readonly bucket?: string;
+}
+
+/** Wait between two ListActivities while the fleet's activities do not exist, ms. */
+const WAIT_FOR_ACTIVITIES_MS = 1_000;
+/** Wait between two ListActivities while serving (to notice the run deleted them), ms. */
+const WATCH_ACTIVITIES_MS = 2_000;
+/** Longest wait after a failed ListActivities (endpoint not up or gone), ms. */
+const LIST_RETRY_MAX_MS = 5_000;
+
+/**
+ * Runs until SIGINT or SIGTERM (exit 130 or 143; the worker processes are stopped first). Bad arguments
+ * throw a BadInputError before anything starts (one line, exit 2).
+ */
+export async function worker(options: WorkerCommandOptions, io: CommandIo = processIo): Promise<number> {
+  const fleet = options.fleet ?? DEFAULT_FLEET;
+  if (!isFleetName(fleet)) {
+    throw new BadInputError(`--fleet ${fleet}: use 1 to 32 letters, digits, '-' or '_'`);
+  }
+  const base = await loadConfig(options.config);
+  const config =
+    options.scenario === undefined ? base : scenarioConfig(base, await loadScenario(options.scenario));
+  const backend = options.backend ?? config.backend.name;
+  if (!isBackendName(backend)) {
+    throw new BadInputError(
+      `--backend ${backend}: unknown backend (choose from: ${backendNames.join(', ')})`,
+    );
+  }
+  const s3Url = endpointUrl('--s3-endpoint', options.s3Endpoint);
+  const sfnUrl = endpointUrl('--sfn-endpoint', options.sfnEndpoint);
+  if (backend !== 'aws' && (s3Url === undefined || sfnUrl === undefined)) {
+    throw new BadInputError(
+      `--backend ${backend}: give --s3-endpoint and --sfn-endpoint (the run prints the worker command with them)`,
+    );
+  }
+  const detectors = resolveDetectors(config.detectors);
+  const roles = parseActivity(
+    options.activity,
+    detectors.map((detector) => detector.name),
+  );
+  const region = options.region ?? config.backend.region;
+  const bucket = options.bucket ?? config.s3.bucket;
+
+  const s3 = await withCredentials<S3Endpoint>({
+    region,
+    forcePathStyle: s3Url !== undefined,
+    ...(s3Url === undefined ? {} : { endpoint: s3Url }),
+  });
+  const stepFunctions = await withCredentials<SfnEndpointSettings>({
+    region,
+    ...(sfnUrl === undefined ? {} : { endpoint: sfnUrl }),
+  });
+  const sfn = new SFNClient({
+    region,
+    ...(sfnUrl === undefined ? {} : { endpoint: sfnUrl }),
+    ...(stepFunctions.credentials === undefined ? {} : { credentials: { ...stepFunctions.credentials } }),
+    disableHostPrefix: true,
+    requestHandler: {
+      httpAgent: new HttpAgent({ keepAlive: true }),
+      httpsAgent: new HttpsAgent({ keepAlive: true }),
+    },
+  });
+
+  const stop = new AbortController();
+  let exitCode = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    exitCode = signal === 'SIGINT' ? 130 : 143;
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const names = new Map(roles.map((role) => [roleLabelOf(role), activityNameOf(fleet, role)]));
+  const where = `${[...names.values()].join(', ')} at ${sfnUrl ?? `AWS ${region}`}`;
+  let pools: WorkerPools | undefined;
+  try {
+    while (!stop.signal.aborted) {
+      io.err(`archbench worker: waiting for activities ${where}\n`);
+      const arns = await waitForActivities(sfn, [...names.values()], stop.signal);
+      if (arns === undefined) break;
+      let poolFailed: Error | undefined;
+      const specs = roles.map((role): WorkerPoolSpec => {
+        const activityArn = arns.get(activityNameOf(fleet, role)) ?? '';
+        return {
+          role,
+          size: poolSizeOf(config, role),
+          settings: workerSettings(
+            config,
+            detectors,
+            { s3, stepFunctions, bucket, fleet },
+            role,
+            activityArn,
+          ),
+        };
+      });
+      pools = await startWorkerPools(specs, {
+        onMessage: () => {},
+        onPoolFailed: (error) => {
+          poolFailed = error;
+        },
+        replaceCleanExits: false,
+      });
+      io.err(`archbench worker: serving fleet ${fleet} with ${pools.workers.length} worker process(es)\n`);
+      // Serve until the run deletes the activities (or a pool keeps crashing), then wait for the next run.
+      let failedLists = 0;
+      while (!stop.signal.aborted && poolFailed === undefined) {
+        await sleep(WATCH_ACTIVITIES_MS, stop.signal);
+        if (stop.signal.aborted) break;
+        const current = await listActivities(sfn).catch(() => undefined);
+        // Unreachable twice in a row: the run's endpoint is gone (an embedded run ended).
+        failedLists = current === undefined ? failedLists + 1 : 0;
+        if (failedLists >= 2) break;
+        if (current !== undefined && [...names.values()].some((name) => !current.has(name))) break;
+      }
+      if (poolFailed !== undefined) io.err(`archbench worker: ${poolFailed.message}\n`);
+      await pools.stop();
+      pools = undefined;
+    }
+  } finally {
+    await pools?.stop();
+    sfn.destroy();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return exitCode;
+}
+
+/** The `archbench worker` command that serves a run with `--workers external`, quoted for a POSIX shell. */
+export function workerCommandLine(
+  where: ExternalWorkersEndpoints,
+  invocation: { readonly backend: string; readonly config?: string; readonly scenario?: string },
+  defaults: { readonly region: string; readonly bucket: string },
+): string {
+  const args = [
+    'archbench',
+    'worker',
+    '--backend',
+    invocation.backend,
+    '--activity',
+    'all',
+    '--fleet',
+    where.fleet,
+  ];
+  if (invocation.config !== undefined) args.push('--config', invocation.config);
+  if (invocation.scenario !== undefined) args.push('--scenario', invocation.scenario);
+  if (where.s3.endpoint !== undefined) args.push('--s3-endpoint', where.s3.endpoint);
+  if (where.stepFunctions.endpoint !== undefined) args.push('--sfn-endpoint', where.stepFunctions.endpoint);
+  if (where.stepFunctions.region !== defaults.region) args.push('--region', where.stepFunctions.region);
+  if (where.bucket !== defaults.bucket) args.push('--bucket', where.bucket);
+  return args
+    .map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`))
+    .join(' ');
+}
+
+/** `--activity`: `all`, `convert`, `aggregate`, `detect-<detector>` or a detector name of the run. */
+export function parseActivity(value: string, detectorNames: readonly string[]): WorkerRole[] {
+  const detect = (detector: string): WorkerRole => ({ kind: 'detect', detector });
+  if (value === 'all') return [{ kind: 'convert' }, ...detectorNames.map(detect), { kind: 'aggregate' }];
+  if (value === 'convert' || value === 'aggregate') return [{ kind: value }];
+  const detector = value.startsWith('detect-') ? value.slice('detect-'.length) : value;
+  if (detectorNames.includes(detector)) return [detect(detector)];
+  throw new BadInputError(
+    `--activity ${value}: unknown activity (choose from: all, convert, aggregate, ${detectorNames.map((name) => `detect-${name}`).join(', ')})`,
+  );
+}
+
+/** `archbench-<fleet>-convert`, `-detect-<detector>`, `-aggregate`: as the runner names them. */
+export function activityNameOf(fleet: string, role: WorkerRole): string {
+  return resourceName(fleetActivityPrefix(fleet), roleLabelOf(role));
+}
+
+function endpointUrl(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new BadInputError(`${flag} ${value}: not a URL (e.g. http://127.0.0.1:4566)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BadInputError(`${flag} ${value}: use an http or https URL`);
+  }
+  return value;
+}
+
+/**
+ * Static credentials for the workers (they get none from the environment): the SDK's default chain, or
+ * for an emulator endpoint without AWS credentials in the environment, dummy ones (emulators check none).
+ */
+async function withCredentials<T extends { readonly endpoint?: string; readonly region: string }>(
+  endpoint: T,
+): Promise<T & { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }> {
+  if (endpoint.endpoint !== undefined && process.env.AWS_ACCESS_KEY_ID === undefined) {
+    return { ...endpoint, credentials: { accessKeyId: 'archbench', secretAccessKey: 'archbench-worker' } };
+  }
+  const client = createS3Client({ region: endpoint.region, forcePathStyle: false });
+  try {
+    const resolved = await client.config.credentials();
+    return {
+      ...endpoint,
+      credentials: {
+        accessKeyId: resolved.accessKeyId,
+        secretAccessKey: resolved.secretAccessKey,
+        ...(resolved.sessionToken === undefined ? {} : { sessionToken: resolved.sessionToken }),
+      },
+    };
+  } catch (error) {
+    throw new BadInputError(
+      `no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a profile (${error instanceof Error ? error.message : String(error)})`,
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+function poolSizeOf(config: HarnessConfig, role: WorkerRole): number {
+  if (role.kind === 'detect') return detectPoolSize(config.distributed, role.detector);
+  return config.distributed.pools[role.kind];
+}
+
+function workerSettings(
+  config: HarnessConfig,
+  detectors: ReturnType<typeof resolveDetectors>,
+  where: ExternalWorkersEndpoints,
+  role: WorkerRole,
+  activityArn: string,
+): Omit<WorkerSettings, 'role' | 'workerName'> {
+  const { distributed } = config;
+  return {
+    activityArn,
+    stepFunctions: where.stepFunctions,
+    s3: where.s3,
+    bucket: where.bucket,
+    memoryMb: role.kind === 'detect' ? distributed.memoryMb.detect : distributed.memoryMb[role.kind],
+    heartbeatIntervalMs: (distributed.heartbeatSec * 1000) / 4,
+    detectors: detectors.map((detector) => ({ name: detector.name, params: detector.params })),
+    detectorModules: [],
+    detectorPortsModule: DETECTOR_PORTS_MODULE,
+    telemetry: true,
+  };
+}
+
+/** Activity ARNs by name (every page of ListActivities). */
+async function listActivities(sfn: SFNClient): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new ListActivitiesCommand({ maxResults: 1000, ...(nextToken === undefined ? {} : { nextToken }) }),
+    );
+    for (const activity of page.activities ?? ([] as ActivityListItem[])) {
+      if (activity.name !== undefined && activity.activityArn !== undefined) {
+        found.set(activity.name, activity.activityArn);
+      }
+    }
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return found;
+}
+
+/** Polls ListActivities (bounded interval) until every name exists; undefined when stopped first. */
+async function waitForActivities(
+  sfn: SFNClient,
+  names: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, string> | undefined> {
+  let retryMs = WAIT_FOR_ACTIVITIES_MS;
+  while (!signal.aborted) {
+    try {
+      const found = await listActivities(sfn);
+      if (names.every((name) => found.has(name))) return found;
+      retryMs = WAIT_FOR_ACTIVITIES_MS;
+    } catch {
+      // Endpoint not up yet, or gone with the last run: keep waiting, a little longer each time.
+      retryMs = Math.min(LIST_RETRY_MAX_MS, retryMs * 2);
+    }
+    await sleep(retryMs, signal);
+  }
+  return undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/**
+ * `--workers pool|external` and `--fleet` of `analyze` and `bench`: the runner's settings for external
+ * workers (undefined for its own pools). Once the run's activities exist it prints ONE line on stderr with
+ * the `archbench worker` command to start; executions wait for workers up to the tasks' TimeoutSeconds.
+ */
+export function externalWorkersFrom(
+  options: { readonly workers?: string; readonly fleet?: string },
+  config: HarnessConfig,
+  invocation: { readonly config?: string; readonly scenario?: string },
+  io: CommandIo,
+): ExternalWorkersSettings | undefined {
+  const mode = options.workers ?? 'pool';
+  if (mode !== 'pool' && mode !== 'external') {
+    throw new BadInputError(`--workers ${mode}: choose pool or external`);
+  }
+  if (mode === 'pool') {
+    if (options.fleet !== undefined) throw new BadInputError('--fleet: only with --workers external');
+    return undefined;
+  }
+  const fleet = options.fleet ?? DEFAULT_FLEET;
+  if (!isFleetName(fleet)) {
+    throw new BadInputError(`--fleet ${fleet}: use 1 to 32 letters, digits, '-' or '_'`);
+  }
+  return {
+    fleet,
+    onWaiting: (where) => {
+      const command = workerCommandLine(
+        where,
+        { backend: config.backend.name, ...invocation },
+        { region: config.backend.region, bucket: config.s3.bucket },
+      );
+      io.err(
+        `archbench: waiting for external workers (each task times out after ${config.distributed.taskTimeoutSec} s); start them with: ${command}\n`,
+      );
+    },
+  };
+}
