@@ -25,6 +25,8 @@ const scenarioSchema = z
         decode: z.record(z.string(), z.unknown()).optional(),
         detectors: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
         distributed: z.record(z.string(), z.unknown()).optional(),
+        /** Monolith clones (`{ clones: 3, partition: 'detectors' }`); `--clones` overrides it. */
+        monolith: z.record(z.string(), z.unknown()).optional(),
       })
       .strict()
       .default({}),

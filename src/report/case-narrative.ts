@@ -48,13 +48,15 @@ export const designNames: Readonly<Record<Design, string>> = {
   monolith: 'Monolith (one process)',
 };
 
-/** Where the monolith runs, for labels (`EC2 1 x c6i.xlarge`, `Fargate`). */
+/** Where the monolith runs, for labels (`EC2 1 x c6i.xlarge`, `Fargate`, `Fargate, 3 clones`). */
 export function monolithHostingOf(cost: DesignCost): string {
   const sizing = cost.sizing;
   if (sizing === undefined) return 'container';
   const arch = sizing.architecture === 'arm' ? ', Arm' : '';
-  if (sizing.ec2 !== undefined) return `EC2, ${sizing.ec2.instances} x ${sizing.ec2.instanceType}${arch}`;
-  return `Fargate${arch}`;
+  const clones = (sizing.clones ?? 1) > 1 ? `, ${sizing.clones} clones` : '';
+  if (sizing.ec2 !== undefined)
+    return `EC2, ${sizing.ec2.instances} x ${sizing.ec2.instanceType}${arch}${clones}`;
+  return `Fargate${arch}${clones}`;
 }
 
 /** "the monolith saves 98.7%" / "the distributed design is 12.0% cheaper" / "both cost the same". */

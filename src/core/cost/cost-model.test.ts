@@ -256,6 +256,32 @@ describe('priceMonolith', () => {
     // Active hours: 8 vCPU x 182.5 h x $0.04048 = $59.1008.
     expect(line(at('active-hours'), 'fargate-vcpu').cost).toBeCloseTo(59.1008, 9);
   });
+
+  it('prices N monolith clones as N instances (EC2) or N tasks sharing the measured capacity (Fargate)', () => {
+    const priced = (streams: number, clones: number, hosting: 'ec2' | 'fargate'): DesignCost =>
+      priceMonolith(
+        monolithProfile(),
+        book,
+        options({ load: { streams }, monolith: { hosting, targetUtilization: 0.5, clones } }),
+      );
+    // 1 stream needs 0.8 vCPU and 1 GiB: one c6i.xlarge ($124.10), but three clones run on three.
+    expect(priced(1, 1, 'ec2').sizing?.ec2?.instances).toBe(1);
+    expect(priced(1, 3, 'ec2').sizing?.ec2?.instances).toBe(3);
+    expect(priced(1, 3, 'ec2').sizing?.clones).toBe(3);
+    expect(line(priced(1, 3, 'ec2'), 'ec2-instances').cost).toBeCloseTo(3 * 124.1, 9);
+    // 10 streams: 8 vCPU, 10 GiB fit 2 instances as one service; 3 clones of 2.67 vCPU, 3.33 GiB need 3.
+    expect(line(priced(10, 1, 'ec2'), 'ec2-instances').cost).toBeCloseTo(248.2, 9);
+    expect(line(priced(10, 3, 'ec2'), 'ec2-instances').cost).toBeCloseTo(372.3, 9);
+    // 30 streams: 24 vCPU over 3 clones = 8 vCPU each, 2 instances per clone: 6, as many as one service needs.
+    expect(priced(30, 3, 'ec2').sizing?.ec2?.instances).toBe(6);
+    // Fargate bills each task for what it uses: the clones cost what the measured CPU and memory cost.
+    expect(priced(10, 3, 'fargate').totalPerMonth).toBeCloseTo(priced(10, 1, 'fargate').totalPerMonth, 9);
+    expect(priced(10, 3, 'fargate').assumptions.join(' ')).toContain('3 monolith clones');
+    expect(resolveCostOptions({ monolith: { clones: 0 } })).toEqual({
+      ok: false,
+      error: 'monolith.clones: must be at least 1',
+    });
+  });
 });
 
 describe('compareDesigns', () => {

@@ -121,6 +121,13 @@ export interface MonolithOptions {
    * analyses one stream per process (an upper bound for a process that shares a runtime among streams).
    */
   readonly memoryPerStreamBytes?: number | undefined;
+  /**
+   * Monolith clones the runner measured (`--clones`): each clone is its own Fargate task or its own EC2
+   * instance(s), sized for an equal share of the measured CPU and memory (which already hold the decode
+   * every clone repeats). The harness sets it from the run, so it always matches the counts. Absent: 1
+   * (the harness leaves it out for one monolith, so such documents match those written before clones).
+   */
+  readonly clones?: number;
 }
 
 /** Everything the cost model needs besides the profile and the book; build with `resolveCostOptions`. */
@@ -185,6 +192,8 @@ const costOptionsSchema = z
         provisioning: z.enum(['always-on', 'active-hours']).default(monolithDefaults.provisioning),
         memoryBaseBytes: z.number().min(0, 'must be a non-negative number').default(0),
         memoryPerStreamBytes: z.number().min(0, 'must be a non-negative number').optional(),
+        // No default: absent means 1, so results documents of single-monolith runs stay as they were.
+        clones: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
       })
       .strict()
       .default(monolithDefaults),
@@ -223,6 +232,8 @@ export interface MonolithSizing {
   readonly memoryGiB: number;
   /** Hours the capacity is billed per month. */
   readonly hoursBilledPerMonth: number;
+  /** Monolith clones, each its own Fargate task or EC2 instance(s); absent for one monolith. */
+  readonly clones?: number;
   /** EC2 only: the instance type, how many, and whether vCPU or memory decided the count. */
   readonly ec2?: {
     readonly instanceType: string;
@@ -454,6 +465,7 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
   const memoryGiB = (monolith.memoryBaseBytes + streams * perStreamBytes) / utilization / BYTES_PER_GB;
   const hoursBilled = monolith.provisioning === 'always-on' ? hoursPerMonth : hoursPerMonth * dutyCycle;
   const arch = options.architecture;
+  const clones = monolith.clones ?? 1;
   const lines: CostLine[] = [];
   const assumptions: string[] = [
     `Capacity = need / target utilization ${utilization}; vCPU need = streams x measured CPU seconds per stream-second.`,
@@ -464,6 +476,11 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
       ? 'Capacity runs the whole month, whatever the duty cycle.'
       : 'Capacity runs only while streams are live.',
   ];
+  if (clones > 1) {
+    assumptions.push(
+      `${clones} monolith clones, each its own ${monolith.hosting === 'ec2' ? 'EC2 instance(s)' : 'Fargate task'} sized for an equal share of the measured CPU and memory (which include the decode each clone repeats).`,
+    );
+  }
   let sizing: MonolithSizing;
 
   if (monolith.hosting === 'fargate') {
@@ -485,6 +502,7 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
       vcpus,
       memoryGiB,
       hoursBilledPerMonth: hoursBilled,
+      ...(clones > 1 ? { clones } : {}),
     };
   } else {
     const instanceType = arch === 'arm' ? monolith.ec2ArmInstanceType : monolith.ec2InstanceType;
@@ -495,9 +513,10 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
     if (instance.architecture !== arch) {
       throw new BadInputError(`EC2 instance type "${instanceType}" is ${instance.architecture}, not ${arch}`);
     }
-    const byCpu = ceilWhole(vcpus / instance.vcpus);
-    const byMemory = ceilWhole(memoryGiB / instance.memoryGiB);
-    const instances = Math.max(1, byCpu, byMemory);
+    // Each clone runs on instances of its own: whole instances per clone, at least one each.
+    const byCpu = clones * ceilWhole(vcpus / clones / instance.vcpus);
+    const byMemory = clones * ceilWhole(memoryGiB / clones / instance.memoryGiB);
+    const instances = Math.max(clones, byCpu, byMemory);
     const unitPrice = unitPriceOf(instance);
     const quantity = instances * hoursBilled;
     lines.push(
@@ -512,7 +531,9 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
         quantity * unitPrice,
       ),
     );
-    assumptions.push(`EC2 ${instanceType}: whole instances, enough for both vCPUs and memory, at least one.`);
+    assumptions.push(
+      `EC2 ${instanceType}: whole instances, enough for both vCPUs and memory, at least one${clones > 1 ? ' per clone' : ''}.`,
+    );
     sizing = {
       hosting: 'ec2',
       architecture: arch,
@@ -520,6 +541,7 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
       vcpus,
       memoryGiB,
       hoursBilledPerMonth: hoursBilled,
+      ...(clones > 1 ? { clones } : {}),
       ec2: { instanceType, instances, limitedBy: byMemory > byCpu ? 'memory' : 'cpu' },
     };
   }
