@@ -1,19 +1,28 @@
 import { BadInputError } from '../core/errors.ts';
 import { analyzeClips } from '../harness/analyze-clips.ts';
+import { checkAwsRun } from '../harness/aws-run-gate.ts';
 import { loadConfig } from '../harness/load-config.ts';
+import { defaultPriceBookId } from '../harness/price-book-loader.ts';
 import { exitCodeOf } from '../harness/results.ts';
 import { compareRunnerFindings } from '../harness/runner-comparison.ts';
 import { displayPath } from '../media/probe.ts';
 import { renderAnalyzeText } from '../report/analyze-text.ts';
 import { isRunnerName, type RunnerName, runnerNames } from '../runners/registry.ts';
+import { type BackendCliOptions, withBackendOptions } from './backend-options.ts';
 import { type CommandIo, processIo } from './io.ts';
+import { configWithMonolithFlags, type MonolithFlags } from './monolith-flags.ts';
 import { writeFailedRun } from './run-progress.ts';
+import { externalWorkersFrom } from './worker-command.ts';
 
-export interface AnalyzeCommandOptions {
+export interface AnalyzeCommandOptions extends BackendCliOptions, MonolithFlags {
   /** `monolith` (default), `distributed`, or `both` (each clip through both, findings compared). */
   readonly runner?: string;
   readonly json?: boolean;
   readonly config?: string;
+  /** `pool` (default): the distributed runner starts its workers; `external`: `archbench worker` serves it. */
+  readonly workers?: string;
+  /** With `--workers external`: the fleet whose activities the run creates (default `default`). */
+  readonly fleet?: string;
 }
 
 /**
@@ -26,10 +35,35 @@ export async function analyze(
   io: CommandIo = processIo,
 ): Promise<number> {
   const runners = parseRunners(options.runner ?? 'monolith');
-  const config = await loadConfig(options.config);
+  const config = configWithMonolithFlags(
+    withBackendOptions(await loadConfig(options.config), options),
+    options,
+  );
+  const externalWorkers = externalWorkersFrom(
+    options,
+    config,
+    options.config === undefined ? {} : { config: options.config },
+    io,
+  );
+  if (externalWorkers !== undefined && !runners.includes('distributed')) {
+    throw new BadInputError('--workers external: only with --runner distributed or both');
+  }
+  // The aws backend: the estimate first, and no resources without --yes (analyze prices the default book).
+  await checkAwsRun(config, {
+    clipPaths: clips,
+    replays: {
+      distributed: runners.includes('distributed') ? 1 : 0,
+      monolith: runners.includes('monolith') ? 1 : 0,
+    },
+    priceBook: defaultPriceBookId,
+    confirmed: options.yes === true,
+    write: (text) => io.err(text),
+  });
   const document = await analyzeClips(clips, {
     config,
     runners,
+    ...(options.yes === true ? { backendConfirmed: true } : {}),
+    ...(externalWorkers === undefined ? {} : { externalWorkers }),
     onRun: (clipPath, run, error) => {
       // One clear line per failed clip on stderr, whatever the output format.
       if (run.status === 'failed') writeFailedRun(io, clipPath, run, error);

@@ -1,12 +1,16 @@
 import path from 'node:path';
+import { checkAwsRun } from '../harness/aws-run-gate.ts';
 import { loadConfig } from '../harness/load-config.ts';
 import { defaultScenarioName, loadScenario } from '../harness/load-scenario.ts';
 import { runBench } from '../harness/run-bench.ts';
 import { renderMarkdownSummary } from '../report/markdown-summary.ts';
 import { writeReport } from '../report/write-report.ts';
+import { type BackendCliOptions, withBackendOptions } from './backend-options.ts';
 import { type CommandIo, processIo } from './io.ts';
+import { type MonolithFlags, scenarioWithMonolithFlags } from './monolith-flags.ts';
+import { externalWorkersFrom } from './worker-command.ts';
 
-export interface BenchCommandOptions {
+export interface BenchCommandOptions extends BackendCliOptions, MonolithFlags {
   readonly config?: string;
   /** Scenario name in scenarios/ or a path to a scenario file; default `prime-video`. */
   readonly scenario?: string;
@@ -16,6 +20,10 @@ export interface BenchCommandOptions {
   readonly json?: boolean;
   /** No progress output. */
   readonly quiet?: boolean;
+  /** `pool` (default): the distributed runner starts its workers; `external`: `archbench worker` serves it. */
+  readonly workers?: string;
+  /** With `--workers external`: the fleet whose activities the run creates (default `default`). */
+  readonly fleet?: string;
 }
 
 /**
@@ -24,11 +32,40 @@ export interface BenchCommandOptions {
  * Exit 0, or 1 when the runners disagree on findings or a runner failed on a clip.
  */
 export async function bench(options: BenchCommandOptions, io: CommandIo = processIo): Promise<number> {
-  const config = await loadConfig(options.config);
-  const scenario = await loadScenario(options.scenario ?? defaultScenarioName);
+  const config = withBackendOptions(await loadConfig(options.config), options);
+  const scenario = scenarioWithMonolithFlags(
+    await loadScenario(options.scenario ?? defaultScenarioName),
+    options,
+  );
+  const externalWorkers = externalWorkersFrom(
+    options,
+    config,
+    {
+      ...(options.config === undefined ? {} : { config: options.config }),
+      scenario: options.scenario ?? defaultScenarioName,
+    },
+    io,
+  );
   const progress = progressWriter(io, options);
   const started = performance.now();
-  const results = await runBench({ config, scenario, onProgress: progress.line });
+  const results = await runBench({
+    config,
+    scenario,
+    onProgress: progress.line,
+    ...(options.yes === true ? { backendConfirmed: true } : {}),
+    // The aws backend: the estimate for the whole bench first, and no resources without --yes.
+    beforeReplay: async (plan) => {
+      progress.done();
+      await checkAwsRun(plan.config, {
+        clipPaths: plan.clipPaths,
+        replays: { distributed: plan.replays, monolith: plan.replays },
+        priceBook: plan.priceBook,
+        confirmed: options.yes === true,
+        write: (text) => io.err(text),
+      });
+    },
+    ...(externalWorkers === undefined ? {} : { externalWorkers }),
+  });
   progress.done();
   const written = await writeReport(results, path.resolve(options.out ?? config.reportsDir));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -8,6 +8,7 @@ import { fixtures } from './fixtures-command.ts';
 import { gate } from './gate-command.ts';
 import { report } from './report-command.ts';
 import { serve } from './serve-command.ts';
+import { worker } from './worker-command.ts';
 
 const packageVersion: string = packageJson.version;
 
@@ -28,6 +29,19 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--runner <name>', 'runner to use: monolith, distributed or both (findings compared)', 'monolith')
     .option('--json', 'print the results document as JSON')
     .option('--config <file>', 'config file (default: bench.config.ts when present)')
+    .option('--backend <name>', 'embedded (default), localstack, minio or aws (overrides the config)')
+    .option('--yes', 'allow the run to create billable AWS resources (--backend aws)')
+    .option('--max-executions <n>', 'most Step Functions executions per replay (a cost cap)')
+    .option('--clones <n>', 'monolith clones behind a dispatcher (overrides the config; default 1)')
+    .option('--partition <how>', 'how monolith clones split work: detectors (default) or streams')
+    .option(
+      '--workers <mode>',
+      'distributed workers: pool (started by the run) or external (archbench worker)',
+    )
+    .option(
+      '--fleet <name>',
+      'with --workers external: the fleet whose activities the run creates (default: default)',
+    )
     .action(async (clips: string[], options) => setExitCode(await analyze(clips, options)));
 
   program
@@ -46,6 +60,19 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the results document instead of the summary')
     .option('--quiet', 'no progress output')
     .option('--config <file>', 'config file')
+    .option('--backend <name>', 'embedded (default), localstack, minio or aws (overrides the config)')
+    .option('--yes', 'allow the run to create billable AWS resources (--backend aws)')
+    .option('--max-executions <n>', 'most Step Functions executions per replay (a cost cap)')
+    .option('--clones <n>', 'monolith clones behind a dispatcher (overrides the config; default 1)')
+    .option('--partition <how>', 'how monolith clones split work: detectors (default) or streams')
+    .option(
+      '--workers <mode>',
+      'distributed workers: pool (started by the run) or external (archbench worker)',
+    )
+    .option(
+      '--fleet <name>',
+      'with --workers external: the fleet whose activities the run creates (default: default)',
+    )
     .action(async (options) => setExitCode(await bench(options)));
 
   program
@@ -63,6 +90,20 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--update-baseline', 'write the current results document to the baseline path and exit 0')
     .option('--config <file>', 'config file with the gate bounds (default: bench.config.ts when present)')
     .action(async (options) => setExitCode(await gate(options)));
+
+  program
+    .command('worker')
+    .description('serve the activities of a run started with --workers external (on this or another host)')
+    .requiredOption('--activity <name>', 'all, convert, aggregate, detect-<detector> or a detector name')
+    .option('--backend <name>', 'backend of the run (default: the config backend)')
+    .option('--fleet <name>', 'fleet of the run (default: default)')
+    .option('--config <file>', 'config file (detectors, pool sizes; default: bench.config.ts when present)')
+    .option('--scenario <name>', 'scenario whose overrides apply, as in archbench bench')
+    .option('--s3-endpoint <url>', 'S3 endpoint of the run (every backend but aws)')
+    .option('--sfn-endpoint <url>', 'Step Functions endpoint of the run (every backend but aws)')
+    .option('--region <region>', 'region of the endpoints (default: the config backend.region)')
+    .option('--bucket <name>', 'bucket of the run (default: the config s3.bucket)')
+    .action(async (options) => setExitCode(await worker(options)));
 
   program
     .command('serve')

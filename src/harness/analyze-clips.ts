@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BadInputError, toErrorDocument } from '../core/errors.ts';
 import { createDetectorPorts, DETECTOR_PORTS_MODULE } from '../infra/detector-ports.ts';
 import { displayPath, type MediaInfo, probeMedia } from '../media/probe.ts';
+import type { ExternalWorkersSettings } from '../runners/distributed/distributed-settings.ts';
 import { type RunnerName, runnerRegistry } from '../runners/registry.ts';
 import type { ClipRunner, RunnerContext } from '../runners/runner.ts';
 import type { HarnessConfig } from './config.ts';
@@ -18,6 +19,10 @@ export interface AnalyzeOptions {
    * so the caller can print the stack of an internal error (the document keeps only its message).
    */
   readonly onRun?: (clipPath: string, run: RunDocument, error?: unknown) => void;
+  /** The distributed runner's workers are started apart (`--workers external`); its own pools otherwise. */
+  readonly externalWorkers?: ExternalWorkersSettings;
+  /** The user confirmed the run may create billable resources (`--yes`; the aws backend needs it). */
+  readonly backendConfirmed?: boolean;
 }
 
 /** A clip after probing: its media description, or the failed runs recorded for it. */
@@ -44,7 +49,7 @@ export async function analyzeClips(
   }
 
   const runId = `run-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  await using backend = await startBackend(config, runId);
+  await using backend = await startBackend(config, runId, { confirmed: options.backendConfirmed === true });
   const context: RunnerContext = {
     runId,
     decode: config.decode,
@@ -56,6 +61,8 @@ export async function analyzeClips(
     bucket: backend.bucket,
     backend,
     distributed: config.distributed,
+    monolith: config.monolith,
+    ...(options.externalWorkers === undefined ? {} : { externalWorkers: options.externalWorkers }),
   };
   const runners: ClipRunner[] = [];
   try {

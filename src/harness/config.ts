@@ -88,6 +88,28 @@ const backendSchema = z
       .optional(),
     /** Most Step Functions executions a run may start (a cost cap for the aws backend). */
     maxExecutions: z.number().int().min(1).optional(),
+    /** URL of a running LocalStack (localstack) or MinIO (minio): no container is started. */
+    endpoint: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL such as http://10.0.0.5:4566')
+      .optional(),
+  })
+  .strict();
+
+/**
+ * The monolith runner's clones (src/runners/monolith/monolith-clones.ts): as Prime Video did when one
+ * instance was not enough, N copies of the monolith behind a small dispatcher. `--clones` and
+ * `--partition` on the command line override these.
+ */
+const monolithSchema = z
+  .object({
+    /** Monolith processes (1: the single in-process monolith). */
+    clones: z.number().int().min(1).max(16).default(1),
+    /**
+     * `detectors`: every clone decodes every clip and runs a fixed subset of the detectors (Prime Video's
+     * choice); `streams`: clips are spread over the clones, each running every detector.
+     */
+    partition: z.enum(['detectors', 'streams']).default('detectors'),
   })
   .strict();
 
@@ -154,6 +176,7 @@ const configSchema = z
       .default({ bucket: 'archbench' }),
     backend: backendSchema.prefault({}),
     distributed: distributedSchema.prefault({}),
+    monolith: monolithSchema.prefault({}),
     gate: gateSchema.prefault({}),
   })
   .strict();

@@ -22,6 +22,7 @@ import { detectorNames } from '../core/detectors/registry.ts';
 import { BadInputError } from '../core/errors.ts';
 import { ffmpegPath } from '../media/ffmpeg-binaries.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
+import type { ExternalWorkersSettings } from '../runners/distributed/distributed-settings.ts';
 import { analyzeClips } from './analyze-clips.ts';
 import { type HarnessConfig, resolveConfig } from './config.ts';
 import { loadPriceBook } from './price-book-loader.ts';
@@ -41,6 +42,20 @@ export interface RunBenchOptions {
   readonly onProgress?: (line: string) => void;
   /** Project root for fixtures, scenarios and price books; default the current directory. */
   readonly cwd?: string;
+  /** The distributed runner's workers are started apart (`--workers external`). */
+  readonly externalWorkers?: ExternalWorkersSettings;
+  /** The user confirmed the run may create billable resources (`--yes`; the aws backend needs it). */
+  readonly backendConfirmed?: boolean;
+  /**
+   * Called once the clips are known, before any backend starts (the CLI prints the aws estimate and may
+   * refuse by throwing). `config` is the scenario's, `replays` how often each design replays the clips.
+   */
+  readonly beforeReplay?: (plan: {
+    readonly config: HarnessConfig;
+    readonly clipPaths: readonly string[];
+    readonly replays: number;
+    readonly priceBook: string;
+  }) => Promise<void>;
 }
 
 /**
@@ -52,9 +67,21 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   const cwd = options.cwd ?? process.cwd();
   const progress = options.onProgress ?? (() => {});
   const config = scenarioConfig(options.config, scenario);
-  const costOptions = unwrapCost(resolveCostOptions(scenario.cost as never), scenario);
+  // The clones priced are the clones measured: the run's setting, whatever the scenario's cost section says.
+  const scenarioCost = unwrapCost(resolveCostOptions(scenario.cost as never), scenario);
+  const { clones: _scenarioClones, ...monolithCost } = scenarioCost.monolith;
+  const costOptions: CostOptions = {
+    ...scenarioCost,
+    monolith: config.monolith.clones > 1 ? { ...monolithCost, clones: config.monolith.clones } : monolithCost,
+  };
   const priceBook = await loadPriceBook(scenario.priceBook, cwd);
   const clipPaths = await scenarioClips(scenario, config, cwd, progress);
+  await options.beforeReplay?.({
+    config,
+    clipPaths,
+    replays: scenario.iterations,
+    priceBook: scenario.priceBook,
+  });
   const createdAt = new Date().toISOString();
 
   const documents = new Map<DesignName, AnalyzeDocument>();
@@ -72,6 +99,10 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
       const document = await analyzeClips(clipPaths, {
         config,
         runners: [design],
+        ...(options.backendConfirmed === true ? { backendConfirmed: true } : {}),
+        ...(design === 'distributed' && options.externalWorkers !== undefined
+          ? { externalWorkers: options.externalWorkers }
+          : {}),
         onRun: (clipPath, result) =>
           progress(
             `  ${result.status === 'ok' ? 'ok    ' : 'FAILED'} ${design} ${clipPath}${result.status === 'failed' ? `: ${result.error.message}` : ''}`,
@@ -166,13 +197,17 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   };
 }
 
-/** bench.config.ts with the scenario's sections merged over it, validated again as a whole. */
-function scenarioConfig(base: HarnessConfig, scenario: Scenario): HarnessConfig {
+/**
+ * bench.config.ts with the scenario's sections merged over it, validated again as a whole (`archbench
+ * worker --scenario` resolves its detectors the same way).
+ */
+export function scenarioConfig(base: HarnessConfig, scenario: Scenario): HarnessConfig {
   const merged = {
     ...base,
     decode: { ...base.decode, ...scenario.overrides.decode },
     detectors: scenario.overrides.detectors ?? base.detectors,
     distributed: { ...base.distributed, ...scenario.overrides.distributed },
+    monolith: { ...base.monolith, ...scenario.overrides.monolith },
   };
   const resolved = resolveConfig(merged);
   if (!resolved.ok) throw new BadInputError(`scenario ${scenario.name}: overrides: ${resolved.error}`);
@@ -300,7 +335,9 @@ async function environmentInfo(cwd: string): Promise<EnvironmentInfo> {
  * (where reports go, the gate's own bounds, how many times the replay is timed).
  */
 function configHashOf(config: HarnessConfig, scenario: Scenario): string {
-  const { gate: _gate, reportsDir: _reportsDir, ...measured } = config;
+  const { gate: _gate, reportsDir: _reportsDir, monolith, ...rest } = config;
+  // One monolith is what every run measured before clones existed: leave it out so those hashes still match.
+  const measured = monolith.clones > 1 ? { ...rest, monolith } : rest;
   return sha256(JSON.stringify({ config: measured, scenario: { ...scenario, iterations: undefined } }));
 }
 

@@ -6,7 +6,8 @@ import type { Backend } from '../infra/backends/backend.ts';
 import type { S3Endpoint } from '../infra/s3-object-store.ts';
 import type { DecodeOptions, DecodeSummary } from '../media/decoder.ts';
 import type { MediaInfo } from '../media/probe.ts';
-import type { DistributedSettings } from './distributed/distributed-settings.ts';
+import type { DistributedSettings, ExternalWorkersSettings } from './distributed/distributed-settings.ts';
+import type { MonolithSettings } from './monolith/monolith-settings.ts';
 
 /** What every runner gets from the harness: the same detectors, decode settings and S3 endpoint. */
 export interface RunnerContext {
@@ -30,6 +31,13 @@ export interface RunnerContext {
   readonly backend?: Pick<Backend, 'stepFunctions' | 'roleArn' | 'tags' | 'maxExecutions'>;
   /** Settings of the distributed runner (pools, batching, timeouts); its defaults when absent. */
   readonly distributed?: DistributedSettings;
+  /**
+   * The distributed runner's workers are started apart (`archbench worker`); absent, it starts its own
+   * pools. A run option, not configuration: the counts are the same either way.
+   */
+  readonly externalWorkers?: ExternalWorkersSettings;
+  /** Clones of the monolith runner and how work is split over them; one in-process monolith when absent. */
+  readonly monolith?: MonolithSettings;
 }
 
 /** A detector that failed on one chunk (its findings elsewhere in the clip are kept). */
