@@ -22,27 +22,19 @@ function createProgram(setExitCode: (code: number) => void): Command {
     // Usage errors carry the same prefix as every other error line (subcommands inherit this).
     .configureOutput({ outputError: (text, write) => write(`archbench: ${text}`) });
 
-  program
-    .command('analyze')
-    .description('analyse clips and print findings and counters')
-    .argument('<clip...>', 'media files to analyse')
-    .option('--runner <name>', 'runner to use: monolith, distributed or both (findings compared)', 'monolith')
-    .option('--json', 'print the results document as JSON')
-    .option('--config <file>', 'config file (default: bench.config.ts when present)')
-    .option('--backend <name>', 'embedded (default), localstack, minio or aws (overrides the config)')
-    .option('--yes', 'allow the run to create billable AWS resources (--backend aws)')
-    .option('--max-executions <n>', 'most Step Functions executions per replay (a cost cap)')
-    .option('--clones <n>', 'monolith clones behind a dispatcher (overrides the config; default 1)')
-    .option('--partition <how>', 'how monolith clones split work: detectors (default) or streams')
-    .option(
-      '--workers <mode>',
-      'distributed workers: pool (started by the run) or external (archbench worker)',
-    )
-    .option(
-      '--fleet <name>',
-      'with --workers external: the fleet whose activities the run creates (default: default)',
-    )
-    .action(async (clips: string[], options) => setExitCode(await analyze(clips, options)));
+  addRunOptions(
+    program
+      .command('analyze')
+      .description('analyse clips and print findings and counters')
+      .argument('<clip...>', 'media files to analyse')
+      .option(
+        '--runner <name>',
+        'runner to use: monolith, distributed or both (findings compared)',
+        'monolith',
+      )
+      .option('--json', 'print the results document as JSON')
+      .option('--config <file>', 'config file (default: bench.config.ts when present)'),
+  ).action(async (clips: string[], options) => setExitCode(await analyze(clips, options)));
 
   program
     .command('fixtures')
@@ -52,28 +44,16 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--config <file>', 'config file')
     .action(async (options) => setExitCode(await fixtures(options)));
 
-  program
-    .command('bench')
-    .description('replay a scenario through both runners, price the counts and write the report')
-    .option('--scenario <name>', 'scenario in scenarios/ (or a path to a scenario file)', 'prime-video')
-    .option('--out <dir>', 'reports directory (default: the config reportsDir)')
-    .option('--json', 'print the results document instead of the summary')
-    .option('--quiet', 'no progress output')
-    .option('--config <file>', 'config file')
-    .option('--backend <name>', 'embedded (default), localstack, minio or aws (overrides the config)')
-    .option('--yes', 'allow the run to create billable AWS resources (--backend aws)')
-    .option('--max-executions <n>', 'most Step Functions executions per replay (a cost cap)')
-    .option('--clones <n>', 'monolith clones behind a dispatcher (overrides the config; default 1)')
-    .option('--partition <how>', 'how monolith clones split work: detectors (default) or streams')
-    .option(
-      '--workers <mode>',
-      'distributed workers: pool (started by the run) or external (archbench worker)',
-    )
-    .option(
-      '--fleet <name>',
-      'with --workers external: the fleet whose activities the run creates (default: default)',
-    )
-    .action(async (options) => setExitCode(await bench(options)));
+  addRunOptions(
+    program
+      .command('bench')
+      .description('replay a scenario through both runners, price the counts and write the report')
+      .option('--scenario <name>', 'scenario in scenarios/ (or a path to a scenario file)', 'prime-video')
+      .option('--out <dir>', 'reports directory (default: the config reportsDir)')
+      .option('--json', 'print the results document instead of the summary')
+      .option('--quiet', 'no progress output')
+      .option('--config <file>', 'config file'),
+  ).action(async (options) => setExitCode(await bench(options)));
 
   program
     .command('report')
@@ -113,6 +93,24 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .action(async (service: string, options) => setExitCode(await serve(service, options)));
 
   return program;
+}
+
+/** Options of every command that runs clips (`analyze`, `bench`): backend, workers, clones. */
+function addRunOptions(command: Command): Command {
+  return command
+    .option('--backend <name>', 'embedded (default), localstack, minio or aws (overrides the config)')
+    .option('--yes', 'allow the run to create billable AWS resources (--backend aws)')
+    .option('--max-executions <n>', 'most Step Functions executions per replay (a cost cap)')
+    .option('--clones <n>', 'monolith clones behind a dispatcher (overrides the config; default 1)')
+    .option('--partition <how>', 'how monolith clones split work: detectors (default) or streams')
+    .option(
+      '--workers <mode>',
+      'distributed workers: pool (started by the run) or external (archbench worker)',
+    )
+    .option(
+      '--fleet <name>',
+      'with --workers external: the fleet whose activities the run creates (default: default)',
+    );
 }
 
 /** Runs the CLI; the one place that maps errors to exit codes (1 unavailable, 2 bad input, 70 internal). */

@@ -31,6 +31,7 @@ import { peakRssBytes, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore } from '../../infra/s3-object-store.ts';
 import { attachWireCounter, S3_REQUEST_COUNTER_NAME } from '../../infra/s3-request-counter.ts';
 import { SFN_REQUEST_COUNTER_NAME } from '../../infra/sfn-request-counter.ts';
+import { readSettingsLine } from '../../infra/stdin-settings.ts';
 import { isNetworkError } from './network-errors.ts';
 import { TASK_ERRORS } from './state-machine-definition.ts';
 import { aggregateChunk, convertChunk, detectChunk, type TaskPorts } from './task-handlers.ts';
@@ -52,7 +53,7 @@ const MAX_CAUSE_CHARS = 4000;
 const POLL_RETRY_MIN_MS = 100;
 const POLL_RETRY_MAX_MS = 2000;
 
-const settings = await readSettings();
+const settings = await readSettingsLine<WorkerSettings>('worker settings');
 const taskName = taskNameOf(settings.role);
 
 /** The clip of the task in progress, for attributing requests. */
@@ -358,30 +359,5 @@ function sleep(ms: number): Promise<void> {
       pollAbort.signal.removeEventListener('abort', done);
       resolve();
     }
-  });
-}
-
-/** The first stdin line; stdin stays open afterwards so its end tells that the runner is gone. */
-function readSettings(): Promise<WorkerSettings> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (piece: string): void => {
-      text += piece;
-      const newline = text.indexOf('\n');
-      if (newline < 0) return;
-      process.stdin.off('data', onData);
-      process.stdin.off('end', onEnd);
-      process.stdin.pause();
-      try {
-        resolve(JSON.parse(text.slice(0, newline)) as WorkerSettings);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const onEnd = (): void =>
-      reject(new Error('worker settings: stdin ended before a settings line arrived'));
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', onData);
-    process.stdin.once('end', onEnd);
   });
 }

@@ -1,6 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { spawnTracked } from '../../infra/child-processes.ts';
+import { type SettingsChild, startSettingsChild } from '../../infra/settings-child.ts';
 import {
   type RunnerMessage,
   roleLabelOf,
@@ -68,14 +67,10 @@ const ENTRY_PATH = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 /** Crashes of one pool within CRASH_WINDOW_MS after which it is not restarted again. */
 const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 30_000;
-const STDERR_TAIL_BYTES = 4096;
 
 interface WorkerProcess extends WorkerHandle {
-  readonly child: ChildProcess;
   readonly pool: WorkerPoolSpec;
-  readonly exited: Promise<void>;
-  ready: boolean;
-  stderrTail: string;
+  readonly process: SettingsChild;
 }
 
 /** Starts every pool and resolves once all workers are ready; on failure, stops what it started. */
@@ -98,74 +93,42 @@ export async function startWorkerPools(
     const number = (sequence.get(label) ?? 0) + 1;
     sequence.set(label, number);
     const name = `${label}#${number}`;
-    const child = spawnTracked(process.execPath, ['--disable-warning=ExperimentalWarning', ENTRY_PATH], {
-      // Nothing from our environment but what ffmpeg lookup needs: credentials travel on stdin.
-      env: workerEnvironment(),
-      stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    let resolveReady: () => void = () => {};
-    let rejectReady: (error: Error) => void = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      resolveReady = resolve;
-      rejectReady = reject;
-    });
-    // A worker that never becomes ready is handled by the start timeout, or by its exit.
-    ready.catch(() => {});
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.once('error', () => resolve());
+    const workerSettings: WorkerSettings = { ...pool.settings, role: pool.role, workerName: name };
+    const child = startSettingsChild<WorkerMessage>({
+      entryPath: ENTRY_PATH,
+      // Credentials travel in the settings (resolved by the runner), never in the environment.
+      settings: workerSettings,
+      label: `worker ${name}`,
+      onMessage: (message) => {
+        if (message.type === 'flushed') {
+          const waiter = flushWaiters.get(message.requestId);
+          flushWaiters.delete(message.requestId);
+          waiter?.resolve();
+        } else {
+          options.onMessage(worker, message);
+        }
+      },
+      onExit: (code) => {
+        live.delete(worker);
+        for (const [id, waiter] of flushWaiters) {
+          if (waiter.worker !== worker) continue;
+          flushWaiters.delete(id);
+          waiter.resolve();
+        }
+        const clean = code === 0 && options.replaceCleanExits === false;
+        if (stopping === undefined && !clean) replace(pool, worker);
+      },
     });
     const worker: WorkerProcess = {
       name,
       role: pool.role,
       pid: child.pid,
-      child,
       pool,
-      exited,
-      ready: false,
-      stderrTail: '',
-      kill: (signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      },
+      process: child,
+      kill: child.kill,
     };
     live.add(worker);
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => {
-      worker.stderrTail = (worker.stderrTail + text).slice(-STDERR_TAIL_BYTES);
-    });
-    // The worker may die before reading its settings; that shows as its exit, not as a write error.
-    child.stdin?.on('error', () => {});
-    const workerSettings: WorkerSettings = { ...pool.settings, role: pool.role, workerName: name };
-    child.stdin?.write(`${JSON.stringify(workerSettings)}\n`);
-    child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'ready') {
-        worker.ready = true;
-        resolveReady();
-      } else if (message.type === 'flushed') {
-        const waiter = flushWaiters.get(message.requestId);
-        flushWaiters.delete(message.requestId);
-        waiter?.resolve();
-      } else {
-        options.onMessage(worker, message);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      live.delete(worker);
-      rejectReady(
-        new Error(
-          `worker ${name} exited before it was ready (code ${code}, signal ${signal})${stderrNote(worker)}`,
-        ),
-      );
-      for (const [id, waiter] of flushWaiters) {
-        if (waiter.worker !== worker) continue;
-        flushWaiters.delete(id);
-        waiter.resolve();
-      }
-      const clean = code === 0 && options.replaceCleanExits === false;
-      if (stopping === undefined && !clean) replace(pool, worker);
-    });
-    return { worker, ready };
+    return { worker, ready: child.ready };
   }
 
   function replace(pool: WorkerPoolSpec, dead: WorkerProcess): void {
@@ -176,7 +139,7 @@ export async function startWorkerPools(
     if (recent.length > MAX_CRASHES) {
       options.onPoolFailed?.(
         new Error(
-          `the ${roleLabelOf(pool.role)} workers keep dying (${recent.length} within ${CRASH_WINDOW_MS / 1000} s); last: ${dead.name}${stderrNote(dead)}`,
+          `the ${roleLabelOf(pool.role)} workers keep dying (${recent.length} within ${CRASH_WINDOW_MS / 1000} s); last: ${dead.name}${dead.process.stderrNote()}`,
         ),
       );
       return;
@@ -193,11 +156,11 @@ export async function startWorkerPools(
         for (const worker of workers) worker.kill('SIGKILL');
       }, stopGraceMs);
       try {
-        await Promise.all(workers.map((worker) => worker.exited));
+        await Promise.all(workers.map((worker) => worker.process.exited));
       } finally {
         clearTimeout(timer);
       }
-      for (const worker of workers) worker.child.stdin?.destroy();
+      for (const worker of workers) worker.process.child.stdin?.destroy();
     })();
     return stopping;
   }
@@ -230,7 +193,7 @@ export async function startWorkerPools(
     },
     async flush(clipKey) {
       const waits = [...live]
-        .filter((worker) => worker.ready)
+        .filter((worker) => worker.process.isReady)
         .map(
           (worker) =>
             new Promise<void>((resolve) => {
@@ -250,25 +213,10 @@ export async function startWorkerPools(
 }
 
 function sendTo(worker: WorkerProcess, message: RunnerMessage): boolean {
-  if (!worker.child.connected) return false;
-  worker.child.send(message, (error) => {
+  if (!worker.process.child.connected) return false;
+  worker.process.child.send(message, (error) => {
     // The channel closed between the check and the write: the worker is exiting.
     if (error) worker.kill('SIGKILL');
   });
   return true;
-}
-
-function stderrNote(worker: WorkerProcess): string {
-  const tail = worker.stderrTail.trim();
-  return tail === '' ? '' : `\n--- worker stderr ---\n${tail}`;
-}
-
-/** PATH (ffmpeg lookup, and markers tests put there) and the ffmpeg overrides; nothing else. */
-function workerEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' };
-  for (const name of ['FFMPEG_PATH', 'FFPROBE_PATH', 'TMPDIR', 'HOME']) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
 }

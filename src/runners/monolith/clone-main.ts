@@ -7,6 +7,7 @@
  */
 import { toErrorDocument } from '../../core/errors.ts';
 import { selfCpuMs } from '../../infra/process-usage.ts';
+import { readSettingsLine } from '../../infra/stdin-settings.ts';
 import {
   loadDetectorModules,
   loadDetectorPorts,
@@ -16,7 +17,7 @@ import { resultsKeyFor } from '../runner.ts';
 import type { CloneMessage, CloneSettings, DispatcherMessage } from './clone-protocol.ts';
 import { runMonolithClip } from './monolith-clip.ts';
 
-const settings = await readSettings();
+const settings = await readSettingsLine<CloneSettings>('clone settings');
 const extraDetectors = await loadDetectorModules(settings.detectorModules);
 const detectors = settings.detectors.map((spec) => resolveWorkerDetector(spec, extraDetectors));
 const ports = await loadDetectorPorts(
@@ -74,27 +75,4 @@ async function analyse(
 function send(message: CloneMessage): void {
   // The channel closes when the dispatcher goes away; the `disconnect` handler then ends the process.
   if (process.connected) process.send?.(message);
-}
-
-function readSettings(): Promise<CloneSettings> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (piece: string): void => {
-      text += piece;
-      const newline = text.indexOf('\n');
-      if (newline < 0) return;
-      process.stdin.off('data', onData);
-      process.stdin.off('end', onEnd);
-      process.stdin.pause();
-      try {
-        resolve(JSON.parse(text.slice(0, newline)) as CloneSettings);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const onEnd = (): void => reject(new Error('clone settings: stdin ended before a settings line arrived'));
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', onData);
-    process.stdin.once('end', onEnd);
-  });
 }

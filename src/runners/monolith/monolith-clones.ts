@@ -9,8 +9,8 @@ import {
 } from '../../core/counters.ts';
 import { BadInputError, type ErrorDocument, ServiceUnavailableError } from '../../core/errors.ts';
 import { compareFindings } from '../../core/finding.ts';
-import { spawnTracked } from '../../infra/child-processes.ts';
 import { selfCpuMs } from '../../infra/process-usage.ts';
+import { type SettingsChild, startSettingsChild } from '../../infra/settings-child.ts';
 import type { DecodeSummary } from '../../media/decoder.ts';
 import { displayPath, type MediaInfo } from '../../media/probe.ts';
 import type { ClipRun, ClipRunner, RunnerContext } from '../runner.ts';
@@ -86,7 +86,6 @@ export interface ClonedClipRun extends ClipRun {
 }
 
 const ENTRY_PATH = fileURLToPath(new URL('./clone-main.ts', import.meta.url));
-const STDERR_TAIL_BYTES = 4096;
 
 interface PendingClip {
   readonly clip: MediaInfo;
@@ -105,11 +104,8 @@ interface CloneReply {
 }
 
 interface CloneProcess extends CloneHandle {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly exited: Promise<void>;
+  readonly process: SettingsChild;
   readonly pending: Map<number, PendingClip>;
-  stderrTail: string;
 }
 
 /** Starts `settings.clones` monolith clones and resolves once all are ready; on failure stops them. */
@@ -147,43 +143,7 @@ export async function createClonedMonolithRunner(
 
   function spawnClone(index: number): CloneProcess {
     const detectorNames = groups[index - 1] ?? [];
-    const child = spawnTracked(process.execPath, ['--disable-warning=ExperimentalWarning', ENTRY_PATH], {
-      env: cloneEnvironment(context.s3.credentials === undefined),
-      stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-      // Its own process group: when a clone dies, its ffmpeg is ended with it (see endGroup).
-      detached: true,
-    });
     const pending = new Map<number, PendingClip>();
-    let resolveReady: () => void = () => {};
-    let rejectReady: (error: Error) => void = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      resolveReady = resolve;
-      rejectReady = reject;
-    });
-    ready.catch(() => {});
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.once('error', () => resolve());
-    });
-    const clone: CloneProcess = {
-      index,
-      pid: child.pid,
-      detectors: detectorNames,
-      child,
-      ready,
-      exited,
-      pending,
-      stderrTail: '',
-      kill: (signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      },
-    };
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => {
-      clone.stderrTail = (clone.stderrTail + text).slice(-STDERR_TAIL_BYTES);
-    });
-    child.stdin?.on('error', () => {});
     const specs = detectorNames.map((name) => {
       const resolved = context.detectors.find((detector) => detector.name === name);
       return { name, params: resolved?.params ?? null };
@@ -200,58 +160,76 @@ export async function createClonedMonolithRunner(
       s3: context.s3,
       bucket: context.bucket,
     };
-    child.stdin?.write(`${JSON.stringify(cloneSettings)}\n`);
-    child.on('message', (message: CloneMessage) => {
-      if (message.type === 'ready') {
-        resolveReady();
-        return;
-      }
-      const waiting = pending.get(message.requestId);
-      if (waiting === undefined) return;
-      pending.delete(message.requestId);
-      if (message.type === 'failed') {
-        waiting.reject(errorFromDocument(message.error, clone));
-        return;
-      }
-      const started = selfCpuMs();
-      const run = JSON.parse(message.run) as ClipRun;
-      waiting.resolve({
-        index,
-        detectors: detectorNames,
-        run,
-        bytes: Buffer.byteLength(message.run),
-        encodeCpuMs: message.encodeCpuMs,
-        decodeCpuMs: selfCpuMs() - started,
-      });
+    const child = startSettingsChild<CloneMessage>({
+      entryPath: ENTRY_PATH,
+      settings: cloneSettings,
+      label: `monolith clone ${index}`,
+      // Without static credentials the clone uses the SDK's default chain, which reads AWS_*.
+      awsEnvironment: context.s3.credentials === undefined,
+      // Its own process group: when a clone dies, its ffmpeg is ended with it (see endGroup).
+      detached: true,
+      onMessage: (message) => {
+        if (message.type === 'ready') return;
+        const waiting = pending.get(message.requestId);
+        if (waiting === undefined) return;
+        pending.delete(message.requestId);
+        if (message.type === 'failed') {
+          waiting.reject(errorFromDocument(message.error, clone));
+          return;
+        }
+        const started = selfCpuMs();
+        const run = JSON.parse(message.run) as ClipRun;
+        waiting.resolve({
+          index,
+          detectors: detectorNames,
+          run,
+          bytes: Buffer.byteLength(message.run),
+          encodeCpuMs: message.encodeCpuMs,
+          decodeCpuMs: selfCpuMs() - started,
+        });
+      },
+      onExit: (code, signal) => {
+        endGroup(child.child);
+        const how = signal === null ? `code ${code}` : `signal ${signal}`;
+        for (const [id, waiting] of pending) {
+          pending.delete(id);
+          waiting.reject(
+            new ServiceUnavailableError(
+              `${displayPath(waiting.clip.path)}: monolith clone ${index} of ${settings.clones} (${detectorNames.join(', ')}) died while analysing the clip (${how})`,
+            ),
+          );
+        }
+      },
     });
-    child.once('exit', (code, signal) => {
-      endGroup(child);
-      const how = signal === null ? `code ${code}` : `signal ${signal}`;
-      rejectReady(
-        new Error(`monolith clone ${index} exited before it was ready (${how})${stderrNote(clone)}`),
-      );
-      for (const [id, waiting] of pending) {
-        pending.delete(id);
-        waiting.reject(
-          new ServiceUnavailableError(
-            `${displayPath(waiting.clip.path)}: monolith clone ${index} of ${settings.clones} (${detectorNames.join(', ')}) died while analysing the clip (${how})`,
-          ),
-        );
-      }
-    });
+    const clone: CloneProcess = {
+      index,
+      pid: child.pid,
+      detectors: detectorNames,
+      process: child,
+      pending,
+      kill: child.kill,
+    };
     return clone;
   }
 
   /** The clone in slot `index`, started again if it died since the last clip. */
   async function liveClone(index: number): Promise<CloneProcess> {
     const current = slots[index - 1];
-    if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null) {
-      await current.ready;
+    if (
+      current !== undefined &&
+      current.process.child.exitCode === null &&
+      current.process.child.signalCode === null
+    ) {
+      await current.process.ready;
       return current;
     }
     const replacement = spawnClone(index);
     slots[index - 1] = replacement;
-    await withTimeout(replacement.ready, startTimeoutMs, `monolith clone ${index} did not become ready`);
+    await withTimeout(
+      replacement.process.ready,
+      startTimeoutMs,
+      `monolith clone ${index} did not become ready`,
+    );
     return replacement;
   }
 
@@ -260,7 +238,7 @@ export async function createClonedMonolithRunner(
       const requestId = nextRequestId++;
       clone.pending.set(requestId, { clip, resolve, reject });
       const message: DispatcherMessage = { type: 'clip', requestId, clip };
-      clone.child.send(message, (error) => {
+      clone.process.child.send(message, (error) => {
         // The channel closed between start and send: the exit handler rejects the request.
         if (error) clone.kill('SIGKILL');
       });
@@ -271,19 +249,20 @@ export async function createClonedMonolithRunner(
     stopping ??= (async () => {
       const clones = [...slots];
       for (const clone of clones) {
-        if (clone.child.connected) clone.child.send({ type: 'stop' } satisfies DispatcherMessage, () => {});
+        if (clone.process.child.connected)
+          clone.process.child.send({ type: 'stop' } satisfies DispatcherMessage, () => {});
       }
       const timer = setTimeout(() => {
         for (const clone of clones) clone.kill('SIGKILL');
       }, stopGraceMs);
       try {
-        await Promise.all(clones.map((clone) => clone.exited));
+        await Promise.all(clones.map((clone) => clone.process.exited));
       } finally {
         clearTimeout(timer);
       }
       for (const clone of clones) {
-        endGroup(clone.child);
-        clone.child.stdin?.destroy();
+        endGroup(clone.process.child);
+        clone.process.child.stdin?.destroy();
       }
     })();
     return stopping;
@@ -292,7 +271,7 @@ export async function createClonedMonolithRunner(
   try {
     for (let index = 1; index <= settings.clones; index++) slots.push(spawnClone(index));
     await withTimeout(
-      Promise.all(slots.map((clone) => clone.ready)),
+      Promise.all(slots.map((clone) => clone.process.ready)),
       startTimeoutMs,
       `monolith clones did not become ready within ${startTimeoutMs} ms`,
     );
@@ -405,11 +384,6 @@ function endGroup(child: ChildProcess): void {
   }
 }
 
-function stderrNote(clone: CloneProcess): string {
-  const tail = clone.stderrTail.trim();
-  return tail === '' ? '' : `\n--- clone stderr ---\n${tail}`;
-}
-
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -422,19 +396,4 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * PATH and the ffmpeg overrides (as the distributed workers get); with no static S3 credentials, also the
- * AWS variables the SDK's default credential chain reads, since each clone talks to S3 itself.
- */
-function cloneEnvironment(withAwsChain: boolean): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' };
-  for (const [name, value] of Object.entries(process.env)) {
-    const wanted =
-      ['FFMPEG_PATH', 'FFPROBE_PATH', 'TMPDIR', 'HOME'].includes(name) ||
-      (withAwsChain && name.startsWith('AWS_'));
-    if (wanted && value !== undefined) env[name] = value;
-  }
-  return env;
 }
