@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { type ActivityListItem, ListActivitiesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { BadInputError } from '../core/errors.ts';
 import type { HarnessConfig } from '../harness/config.ts';
 import { resolveDetectors } from '../harness/detectors.ts';
@@ -13,19 +13,12 @@ import { createS3Client, type S3Endpoint } from '../infra/s3-object-store.ts';
 import type { SfnEndpointSettings } from '../infra/sfn-endpoint.ts';
 import {
   DEFAULT_FLEET,
-  detectPoolSize,
   type ExternalWorkersEndpoints,
   type ExternalWorkersSettings,
-  fleetActivityPrefix,
   isFleetName,
 } from '../runners/distributed/distributed-settings.ts';
-import { resourceName } from '../runners/distributed/orchestrator.ts';
-import {
-  startWorkerPools,
-  type WorkerPoolSpec,
-  type WorkerPools,
-} from '../runners/distributed/worker-pool.ts';
-import { roleLabelOf, type WorkerRole, type WorkerSettings } from '../runners/distributed/worker-protocol.ts';
+import { serveFleet } from '../runners/distributed/fleet-workers.ts';
+import type { WorkerRole } from '../runners/distributed/worker-protocol.ts';
 import { type CommandIo, processIo } from './io.ts';
 
 /**
@@ -52,13 +45,6 @@ export interface WorkerCommandOptions {
   /** The run's bucket (default the config's `s3.bucket`). */
   readonly bucket?: string;
 }
-
-/** Wait between two ListActivities while the fleet's activities do not exist, ms. */
-const WAIT_FOR_ACTIVITIES_MS = 1_000;
-/** Wait between two ListActivities while serving (to notice the run deleted them), ms. */
-const WATCH_ACTIVITIES_MS = 2_000;
-/** Longest wait after a failed ListActivities (endpoint not up or gone), ms. */
-const LIST_RETRY_MAX_MS = 5_000;
 
 /**
  * Runs until SIGINT or SIGTERM (exit 130 or 143; the worker processes are stopped first). Bad arguments
@@ -121,55 +107,19 @@ export async function worker(options: WorkerCommandOptions, io: CommandIo = proc
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-
-  const names = new Map(roles.map((role) => [roleLabelOf(role), activityNameOf(fleet, role)]));
-  const where = `${[...names.values()].join(', ')} at ${sfnUrl ?? `AWS ${region}`}`;
-  let pools: WorkerPools | undefined;
   try {
-    while (!stop.signal.aborted) {
-      io.err(`archbench worker: waiting for activities ${where}\n`);
-      const arns = await waitForActivities(sfn, [...names.values()], stop.signal);
-      if (arns === undefined) break;
-      let poolFailed: Error | undefined;
-      const specs = roles.map((role): WorkerPoolSpec => {
-        const activityArn = arns.get(activityNameOf(fleet, role)) ?? '';
-        return {
-          role,
-          size: poolSizeOf(config, role),
-          settings: workerSettings(
-            config,
-            detectors,
-            { s3, stepFunctions, bucket, fleet },
-            role,
-            activityArn,
-          ),
-        };
-      });
-      pools = await startWorkerPools(specs, {
-        onMessage: () => {},
-        onPoolFailed: (error) => {
-          poolFailed = error;
-        },
-        replaceCleanExits: false,
-      });
-      io.err(`archbench worker: serving fleet ${fleet} with ${pools.workers.length} worker process(es)\n`);
-      // Serve until the run deletes the activities (or a pool keeps crashing), then wait for the next run.
-      let failedLists = 0;
-      while (!stop.signal.aborted && poolFailed === undefined) {
-        await sleep(WATCH_ACTIVITIES_MS, stop.signal);
-        if (stop.signal.aborted) break;
-        const current = await listActivities(sfn).catch(() => undefined);
-        // Unreachable twice in a row: the run's endpoint is gone (an embedded run ended).
-        failedLists = current === undefined ? failedLists + 1 : 0;
-        if (failedLists >= 2) break;
-        if (current !== undefined && [...names.values()].some((name) => !current.has(name))) break;
-      }
-      if (poolFailed !== undefined) io.err(`archbench worker: ${poolFailed.message}\n`);
-      await pools.stop();
-      pools = undefined;
-    }
+    await serveFleet({
+      sfn,
+      fleet,
+      roles,
+      where: { s3, stepFunctions, bucket, fleet },
+      distributed: config.distributed,
+      detectors: detectors.map((detector) => ({ name: detector.name, params: detector.params })),
+      detectorPortsModule: DETECTOR_PORTS_MODULE,
+      signal: stop.signal,
+      log: (line) => io.err(`archbench worker: ${line}\n`),
+    });
   } finally {
-    await pools?.stop();
     sfn.destroy();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -216,11 +166,6 @@ export function parseActivity(value: string, detectorNames: readonly string[]): 
   );
 }
 
-/** `archbench-<fleet>-convert`, `-detect-<detector>`, `-aggregate`: as the runner names them. */
-export function activityNameOf(fleet: string, role: WorkerRole): string {
-  return resourceName(fleetActivityPrefix(fleet), roleLabelOf(role));
-}
-
 function endpointUrl(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let url: URL;
@@ -263,84 +208,6 @@ async function withCredentials<T extends { readonly endpoint?: string; readonly 
   } finally {
     client.destroy();
   }
-}
-
-function poolSizeOf(config: HarnessConfig, role: WorkerRole): number {
-  if (role.kind === 'detect') return detectPoolSize(config.distributed, role.detector);
-  return config.distributed.pools[role.kind];
-}
-
-function workerSettings(
-  config: HarnessConfig,
-  detectors: ReturnType<typeof resolveDetectors>,
-  where: ExternalWorkersEndpoints,
-  role: WorkerRole,
-  activityArn: string,
-): Omit<WorkerSettings, 'role' | 'workerName'> {
-  const { distributed } = config;
-  return {
-    activityArn,
-    stepFunctions: where.stepFunctions,
-    s3: where.s3,
-    bucket: where.bucket,
-    memoryMb: role.kind === 'detect' ? distributed.memoryMb.detect : distributed.memoryMb[role.kind],
-    heartbeatIntervalMs: (distributed.heartbeatSec * 1000) / 4,
-    detectors: detectors.map((detector) => ({ name: detector.name, params: detector.params })),
-    detectorModules: [],
-    detectorPortsModule: DETECTOR_PORTS_MODULE,
-    telemetry: true,
-  };
-}
-
-/** Activity ARNs by name (every page of ListActivities). */
-async function listActivities(sfn: SFNClient): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new ListActivitiesCommand({ maxResults: 1000, ...(nextToken === undefined ? {} : { nextToken }) }),
-    );
-    for (const activity of page.activities ?? ([] as ActivityListItem[])) {
-      if (activity.name !== undefined && activity.activityArn !== undefined) {
-        found.set(activity.name, activity.activityArn);
-      }
-    }
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
-  return found;
-}
-
-/** Polls ListActivities (bounded interval) until every name exists; undefined when stopped first. */
-async function waitForActivities(
-  sfn: SFNClient,
-  names: readonly string[],
-  signal: AbortSignal,
-): Promise<Map<string, string> | undefined> {
-  let retryMs = WAIT_FOR_ACTIVITIES_MS;
-  while (!signal.aborted) {
-    try {
-      const found = await listActivities(sfn);
-      if (names.every((name) => found.has(name))) return found;
-      retryMs = WAIT_FOR_ACTIVITIES_MS;
-    } catch {
-      // Endpoint not up yet, or gone with the last run: keep waiting, a little longer each time.
-      retryMs = Math.min(LIST_RETRY_MAX_MS, retryMs * 2);
-    }
-    await sleep(retryMs, signal);
-  }
-  return undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 /**
