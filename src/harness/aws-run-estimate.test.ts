@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PriceBook } from '../core/cost/price-book.ts';
 import {
   buildWorkflowDefinition,
-  placeholderActivityArns,
+  exampleAccountActivityArns,
 } from '../runners/distributed/state-machine-definition.ts';
 import {
   type BaselineProfiles,
@@ -24,7 +24,7 @@ const POLICY = {
   retry: { maxAttempts: 2, intervalSec: 1, backoffRate: 2 },
 };
 const definitionFor = (detectors: string[]) =>
-  buildWorkflowDefinition(detectors, placeholderActivityArns(detectors), POLICY);
+  buildWorkflowDefinition(detectors, exampleAccountActivityArns(detectors), POLICY);
 
 let book: PriceBook;
 let baseline: BaselineProfiles;

@@ -2,7 +2,7 @@ import { checkAwsRunAllowed } from '../infra/backends/aws-backend.ts';
 import { type MediaInfo, probeMedia } from '../media/probe.ts';
 import {
   buildWorkflowDefinition,
-  placeholderActivityArns,
+  exampleAccountActivityArns,
 } from '../runners/distributed/state-machine-definition.ts';
 import { estimateAwsRun, loadBaselineProfiles, renderAwsRunEstimate } from './aws-run-estimate.ts';
 import type { HarnessConfig } from './config.ts';
@@ -39,7 +39,7 @@ export async function checkAwsRun(config: HarnessConfig, options: AwsRunGateOpti
   const detectors = resolveDetectors(config.detectors).map((detector) => detector.name);
   const definition = buildWorkflowDefinition(
     detectors,
-    placeholderActivityArns(detectors),
+    exampleAccountActivityArns(detectors),
     config.distributed,
   );
   const priceBook = await loadPriceBook(options.priceBook, cwd);

@@ -8,7 +8,7 @@ import {
   buildWorkflowDefinition,
   detectorFailedStateName,
   detectStateName,
-  placeholderActivityArns,
+  exampleAccountActivityArns,
   STATE_NAMES,
   TASK_ERRORS,
 } from './state-machine-definition.ts';
@@ -42,7 +42,11 @@ function branchStates(definition: AslDefinition, index: number): Record<string, 
 
 describe('buildWorkflowDefinition', () => {
   it('is valid ASL with one branch per registered detector and unique state names', () => {
-    const definition = buildWorkflowDefinition(detectorNames, placeholderActivityArns(detectorNames), policy);
+    const definition = buildWorkflowDefinition(
+      detectorNames,
+      exampleAccountActivityArns(detectorNames),
+      policy,
+    );
     expect(validate(definition)).toEqual([]);
     // The validator does reject a broken machine, so the check above means something.
     expect(validate({ ...definition, StartAt: 'Nowhere' })).not.toEqual([]);
@@ -59,7 +63,7 @@ describe('buildWorkflowDefinition', () => {
   });
 
   it('retries every Task on failure and timeout with backoff, but never bad input', () => {
-    const definition = buildWorkflowDefinition(['freeze'], placeholderActivityArns(['freeze']), {
+    const definition = buildWorkflowDefinition(['freeze'], exampleAccountActivityArns(['freeze']), {
       taskTimeoutSec: 60,
       heartbeatSec: 5,
       retry: { maxAttempts: 3, intervalSec: 2, backoffRate: 1.5 },
@@ -78,7 +82,7 @@ describe('buildWorkflowDefinition', () => {
   });
 
   it('catches a failing detector into a Pass state that records the detector and the error', () => {
-    const definition = buildWorkflowDefinition(['black'], placeholderActivityArns(['black']), policy);
+    const definition = buildWorkflowDefinition(['black'], exampleAccountActivityArns(['black']), policy);
     const states = branchStates(definition, 0);
     expect(states[detectStateName('black')]?.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: detectorFailedStateName('black') },
@@ -91,10 +95,10 @@ describe('buildWorkflowDefinition', () => {
   });
 
   it('adds a branch for a new detector without other changes', () => {
-    const base = buildWorkflowDefinition(['freeze'], placeholderActivityArns(['freeze']), policy);
+    const base = buildWorkflowDefinition(['freeze'], exampleAccountActivityArns(['freeze']), policy);
     const more = buildWorkflowDefinition(
       ['freeze', 'block-corruption'],
-      placeholderActivityArns(['freeze', 'block-corruption']),
+      exampleAccountActivityArns(['freeze', 'block-corruption']),
       policy,
     );
     expect(validate(more)).toEqual([]);
@@ -106,7 +110,7 @@ describe('buildWorkflowDefinition', () => {
   });
 
   it('rejects what AWS would reject or what cannot run', () => {
-    const arns = placeholderActivityArns(['freeze']);
+    const arns = exampleAccountActivityArns(['freeze']);
     expect(() => buildWorkflowDefinition([], arns, policy)).toThrow(/at least one detector/);
     expect(() => buildWorkflowDefinition(['freeze', 'freeze'], arns, policy)).toThrow(/unique/);
     expect(() => buildWorkflowDefinition(['black'], arns, policy)).toThrow(

@@ -161,8 +161,8 @@ function checkPolicy(policy: WorkflowTaskPolicy): void {
   }
 }
 
-/** Activity ARNs of a placeholder account, for the committed definition file. */
-export function placeholderActivityArns(detectors: readonly string[]): WorkflowActivityArns {
+/** Activity ARNs in a fixed example account (123456789012): the committed definition file and estimates. */
+export function exampleAccountActivityArns(detectors: readonly string[]): WorkflowActivityArns {
   const arn = (name: string): string => `arn:aws:states:us-east-1:123456789012:activity:archbench-${name}`;
   return {
     convert: arn('convert'),

@@ -1,7 +1,7 @@
 /**
  * The committed `workflow.asl.json`: the workflow for every registered detector with the default task
- * policy and placeholder activity ARNs, so a reviewer sees what runs without starting anything. A test
- * regenerates it and compares; after adding a detector, rewrite it with
+ * policy and activity ARNs in a fixed example account, so a reviewer sees what runs without starting
+ * anything. A test regenerates it and compares; after adding a detector, rewrite it with
  * `npm exec -- node src/runners/distributed/workflow-definition-file.ts`.
  */
 import { writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { defaultDistributedSettings } from './distributed-settings.ts';
 import {
   type AslDefinition,
   buildWorkflowDefinition,
-  placeholderActivityArns,
+  exampleAccountActivityArns,
 } from './state-machine-definition.ts';
 
 /** Absolute path of the committed definition. */
@@ -21,7 +21,7 @@ export const workflowFilePath = fileURLToPath(new URL('./workflow.asl.json', imp
 export function committedWorkflowDefinition(): AslDefinition {
   return buildWorkflowDefinition(
     detectorNames,
-    placeholderActivityArns(detectorNames),
+    exampleAccountActivityArns(detectorNames),
     defaultDistributedSettings,
   );
 }
