@@ -45,6 +45,11 @@ export interface EnvironmentInfo {
   readonly gitCommit: string | null;
   /** First line of `ffmpeg -version`. */
   readonly ffmpegVersion: string;
+  /**
+   * Where S3 and Step Functions ran (`embedded`, `localstack`, `minio`, `aws`): counts should not depend on
+   * it, timings do. Absent in documents written before there was a choice (they ran embedded).
+   */
+  readonly backend?: string;
 }
 
 export interface ScenarioSummary {

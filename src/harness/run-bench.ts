@@ -166,7 +166,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     kind: 'archbench.bench-results',
     runId: `${scenario.name}-${createdAt.replace(/[-:]/g, '').replace(/\..*/, '')}`,
     createdAt,
-    environment: await environmentInfo(cwd),
+    environment: { ...(await environmentInfo(cwd)), backend: config.backend.name },
     scenario: {
       name: scenario.name,
       description: scenario.description,

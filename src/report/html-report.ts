@@ -661,6 +661,7 @@ function scenarioSection(results: BenchResults): SafeHtml {
       environment.gitCommit === null ? 'not a git checkout' : html`<code>${environment.gitCommit}</code>`,
     ],
     ['ffmpeg', environment.ffmpegVersion],
+    ['Backend', environment.backend ?? 'not recorded (embedded)'],
   ])}</div>
 </div>
 </section>`;

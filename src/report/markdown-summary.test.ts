@@ -39,6 +39,12 @@ function rowStartingWith(prefix: string): string[] {
 }
 
 describe('renderMarkdownSummary', () => {
+  it('names the backend the counts came from in the header, and leaves it out of older documents', () => {
+    expect(summary).toContain(', backend localstack, ');
+    const { backend: _backend, ...older } = results.environment;
+    expect(renderMarkdownSummary({ ...results, environment: older })).not.toContain('backend');
+  });
+
   it('puts the document headline numbers in the headline table', () => {
     const { distributed, monolith } = results.costs.baseline;
     for (const [prefix, cost] of [

@@ -54,7 +54,10 @@ export function renderMarkdownSummary(results: BenchResults): string {
 
   lines.push(`## archbench: distributed vs monolith, ${md(results.scenario.name)}`);
   lines.push('');
-  lines.push(`Run ${md(results.runId)}, price book ${md(results.priceBook.id)}, ${md(loadPhrase(results))}.`);
+  const backend = results.environment.backend;
+  lines.push(
+    `Run ${md(results.runId)}, price book ${md(results.priceBook.id)}${backend === undefined ? '' : `, backend ${md(backend)}`}, ${md(loadPhrase(results))}.`,
+  );
   lines.push('');
 
   lines.push(row(['Design', 'Per stream-hour', 'Per month', 'From counts / month', 'From timings / month']));

@@ -349,6 +349,7 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
       archbenchVersion: '0.1.0',
       gitCommit: 'b7e54c4d0a5e6f7a8b9c0d1e2f3a4b5c6d7e8f90',
       ffmpegVersion: 'ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/',
+      backend: 'localstack',
     },
     scenario: {
       name: hostileStrings.scenarioName,
