@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import {
   ActivityDoesNotExist,
   CreateActivityCommand,
@@ -21,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countBilledTransitions } from '../../core/billing/transitions.ts';
 import { liveChildCount } from '../child-processes.ts';
+import { accepts, listeningAddresses, nonLoopbackIpv4 } from '../loopback-test-support.ts';
 import {
   type EmbeddedStepFunctions,
   sfnClientConfig,
@@ -37,51 +35,6 @@ import {
 } from './sfn-test-support.ts';
 
 const POLL_WAIT_MS = 200;
-
-/** Local addresses (hex, as /proc prints them) of sockets listening on TCP `port`, IPv4 and IPv6. */
-function listeningAddresses(port: number): string[] {
-  const addresses: string[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      // State 0A is LISTEN.
-      if (local === undefined || fields[3] !== '0A') continue;
-      const [address, hexPort] = local.split(':');
-      if (address !== undefined && Number.parseInt(hexPort ?? '', 16) === port) addresses.push(address);
-    }
-  }
-  return addresses;
-}
-
-/** Resolves `true` if a TCP connection to host:port is accepted within 1 s. */
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 1_000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function nonLoopbackIpv4(): string | undefined {
-  for (const entries of Object.values(networkInterfaces())) {
-    for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
-  }
-  return undefined;
-}
 
 /**
  * The pipeline's shape: Pass -> Task(convert) -> Parallel(freeze with Retry, black with Catch) -> Succeed.
