@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { BadInputError } from '../core/errors.ts';
 import type { HarnessConfig } from '../harness/config.ts';
@@ -10,7 +8,12 @@ import { scenarioConfig } from '../harness/run-bench.ts';
 import { backendNames, isBackendName } from '../infra/backends/registry.ts';
 import { DETECTOR_PORTS_MODULE } from '../infra/detector-ports.ts';
 import { createS3Client, type S3Endpoint } from '../infra/s3-object-store.ts';
-import type { SfnEndpointSettings } from '../infra/sfn-endpoint.ts';
+import {
+  type SfnEndpointSettings,
+  type StaticCredentials,
+  sfnClientConfig,
+  staticCredentialsOf,
+} from '../infra/sfn-endpoint.ts';
 import {
   DEFAULT_FLEET,
   type ExternalWorkersEndpoints,
@@ -88,16 +91,7 @@ export async function worker(options: WorkerCommandOptions, io: CommandIo = proc
     region,
     ...(sfnUrl === undefined ? {} : { endpoint: sfnUrl }),
   });
-  const sfn = new SFNClient({
-    region,
-    ...(sfnUrl === undefined ? {} : { endpoint: sfnUrl }),
-    ...(stepFunctions.credentials === undefined ? {} : { credentials: { ...stepFunctions.credentials } }),
-    disableHostPrefix: true,
-    requestHandler: {
-      httpAgent: new HttpAgent({ keepAlive: true }),
-      httpsAgent: new HttpsAgent({ keepAlive: true }),
-    },
-  });
+  const sfn = new SFNClient(sfnClientConfig(stepFunctions));
 
   const stop = new AbortController();
   let exitCode = 0;
@@ -186,21 +180,13 @@ function endpointUrl(flag: string, value: string | undefined): string | undefine
  */
 async function withCredentials<T extends { readonly endpoint?: string; readonly region: string }>(
   endpoint: T,
-): Promise<T & { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }> {
+): Promise<T & { credentials: StaticCredentials }> {
   if (endpoint.endpoint !== undefined && process.env.AWS_ACCESS_KEY_ID === undefined) {
     return { ...endpoint, credentials: { accessKeyId: 'archbench', secretAccessKey: 'archbench-worker' } };
   }
   const client = createS3Client({ region: endpoint.region, forcePathStyle: false });
   try {
-    const resolved = await client.config.credentials();
-    return {
-      ...endpoint,
-      credentials: {
-        accessKeyId: resolved.accessKeyId,
-        secretAccessKey: resolved.secretAccessKey,
-        ...(resolved.sessionToken === undefined ? {} : { sessionToken: resolved.sessionToken }),
-      },
-    };
+    return { ...endpoint, credentials: await staticCredentialsOf(client) };
   } catch (error) {
     throw new BadInputError(
       `no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a profile (${error instanceof Error ? error.message : String(error)})`,

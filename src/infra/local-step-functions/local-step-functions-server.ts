@@ -1,7 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { SFNClientConfig } from '@aws-sdk/client-sfn';
 import { startLoopbackChildServer } from '../loopback-child-server.ts';
+
+export { type SfnClientConnectionOptions, sfnClientConfig } from '../sfn-endpoint.ts';
 
 /** Where and how to reach a Step Functions endpoint with `@aws-sdk/client-sfn`. */
 export interface StepFunctionsEndpoint {
@@ -56,32 +56,5 @@ export async function startEmbeddedStepFunctions(
     endpoint: { endpoint: server.url, region: REGION, credentials: { ...CREDENTIALS } },
     stop: server.stop,
     [Symbol.asyncDispose]: server.stop,
-  };
-}
-
-export interface SfnClientConnectionOptions {
-  /**
-   * Most sockets the client opens to the endpoint (default 50, the SDK's own default). Every waiting
-   * GetActivityTask holds one for up to the poll wait, so a process running more concurrent pollers than
-   * this (plus its other calls) must raise it, or its calls queue behind the polls.
-   */
-  readonly maxSockets?: number;
-}
-
-/**
- * `SFNClient` configuration for an endpoint: region, endpoint, credentials, a keep-alive agent, and
- * `disableHostPrefix` (operations with a host prefix such as StartSyncExecution would otherwise go to
- * `sync-127.0.0.1`). The same client code then works against real AWS by leaving out the endpoint.
- */
-export function sfnClientConfig(
-  endpoint: StepFunctionsEndpoint,
-  options: SfnClientConnectionOptions = {},
-): SFNClientConfig {
-  return {
-    region: endpoint.region,
-    endpoint: endpoint.endpoint,
-    credentials: { ...endpoint.credentials },
-    disableHostPrefix: true,
-    requestHandler: { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 50 }) },
   };
 }

@@ -1,6 +1,4 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { aggregateFindings } from '../../core/aggregate.ts';
 import {
   type Counters,
@@ -19,6 +17,7 @@ import type { ObjectStore } from '../../infra/object-store.ts';
 import { peakRssBytes, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore } from '../../infra/s3-object-store.ts';
 import { attachRequestCounter } from '../../infra/s3-request-counter.ts';
+import { sfnClientConfig, staticCredentialsOf } from '../../infra/sfn-endpoint.ts';
 import { attachSfnRequestCounter, countSfnRequest } from '../../infra/sfn-request-counter.ts';
 import { roundMicros } from '../../media/decode-plan.ts';
 import { chunkCount, type DecodeSummary } from '../../media/decoder.ts';
@@ -144,7 +143,9 @@ export async function createDistributedRunner(
       sfnEndpoint = embedded.endpoint;
     }
     const scope = createCounterScope();
-    const sfn = new SFNClient(sfnClientConfig(sfnEndpoint, settings.maxInFlightExecutions));
+    // Each in-flight execution has at most one request outstanding; keep that many sockets alive.
+    const maxSockets = Math.max(50, settings.maxInFlightExecutions + 8);
+    const sfn = new SFNClient(sfnClientConfig(sfnEndpoint, { maxSockets }));
     attachSfnRequestCounter(sfn, scope.current);
     cleanups.push(async () => sfn.destroy());
 
@@ -241,10 +242,14 @@ export async function createDistributedRunner(
       await adminStore.deleteMany(keys);
     };
     const workerBase = {
-      stepFunctions: await withResolvedCredentials(sfnEndpoint, sfn),
+      // Workers get static credentials over stdin: the runner's, resolved once (the default chain for AWS).
+      stepFunctions:
+        sfnEndpoint.credentials === undefined
+          ? { ...sfnEndpoint, credentials: await staticCredentialsOf(sfn) }
+          : sfnEndpoint,
       s3:
         context.s3.credentials === undefined
-          ? { ...context.s3, credentials: await s3Credentials(s3) }
+          ? { ...context.s3, credentials: await staticCredentialsOf(s3) }
           : context.s3,
       bucket: context.bucket,
       heartbeatIntervalMs: (settings.heartbeatSec * 1000) / 4,
@@ -493,50 +498,6 @@ async function checkDetectorsAvailable(context: RunnerContext, modules: readonly
       `distributed runner: detector(s) ${missing.join(', ')} not registered and in no detector module`,
     );
   }
-}
-
-function sfnClientConfig(endpoint: SfnEndpointSettings, maxInFlight: number): SFNClientConfig {
-  // Each in-flight execution has at most one request outstanding; keep that many sockets alive.
-  const maxSockets = Math.max(50, maxInFlight + 8);
-  return {
-    region: endpoint.region,
-    ...(endpoint.endpoint === undefined ? {} : { endpoint: endpoint.endpoint }),
-    ...(endpoint.credentials === undefined ? {} : { credentials: { ...endpoint.credentials } }),
-    disableHostPrefix: true,
-    requestHandler: {
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-    },
-  };
-}
-
-/** Workers get static credentials over stdin: the runner's, resolved once (default chain for AWS). */
-async function withResolvedCredentials(
-  endpoint: SfnEndpointSettings,
-  sfn: SFNClient,
-): Promise<SfnEndpointSettings> {
-  if (endpoint.credentials !== undefined) return endpoint;
-  const resolved = await sfn.config.credentials();
-  return {
-    ...endpoint,
-    credentials: {
-      accessKeyId: resolved.accessKeyId,
-      secretAccessKey: resolved.secretAccessKey,
-      ...(resolved.sessionToken === undefined ? {} : { sessionToken: resolved.sessionToken }),
-    },
-  };
-}
-
-async function s3Credentials(client: ReturnType<typeof createS3Client>): Promise<{
-  accessKeyId: string;
-  secretAccessKey: string;
-}> {
-  const resolved = await client.config.credentials();
-  return {
-    accessKeyId: resolved.accessKeyId,
-    secretAccessKey: resolved.secretAccessKey,
-    ...(resolved.sessionToken === undefined ? {} : { sessionToken: resolved.sessionToken }),
-  };
 }
 
 /** `0001-<8 hex>`: unique per clip run of this runner, fixed length (so counted bytes repeat exactly). */

@@ -9,8 +9,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   GetActivityTaskCommand,
   SendTaskFailureCommand,
@@ -30,6 +28,7 @@ import { BadInputError } from '../../core/errors.ts';
 import { peakRssBytes, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore } from '../../infra/s3-object-store.ts';
 import { attachWireCounter, S3_REQUEST_COUNTER_NAME } from '../../infra/s3-request-counter.ts';
+import { sfnClientConfig } from '../../infra/sfn-endpoint.ts';
 import { SFN_REQUEST_COUNTER_NAME } from '../../infra/sfn-request-counter.ts';
 import { readSettingsLine } from '../../infra/stdin-settings.ts';
 import { isNetworkError } from './network-errors.ts';
@@ -65,20 +64,8 @@ let flushScheduled = false;
 /** Wire size of the last GetActivityTask: attributed to the clip once the task's input is read. */
 let lastPoll: { bytesUp: number; bytesDown: number } | undefined;
 
-const sfn = new SFNClient({
-  region: settings.stepFunctions.region,
-  ...(settings.stepFunctions.endpoint === undefined ? {} : { endpoint: settings.stepFunctions.endpoint }),
-  ...(settings.stepFunctions.credentials === undefined
-    ? {}
-    : { credentials: { ...settings.stepFunctions.credentials } }),
-  // Operations with a host prefix would otherwise go to `<prefix>.127.0.0.1`.
-  disableHostPrefix: true,
-  // One poller and one task at a time: a few kept-alive sockets cover the poll, heartbeats and answers.
-  requestHandler: {
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 8 }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 8 }),
-  },
-});
+// One poller and one task at a time: a few kept-alive sockets cover the poll, heartbeats and answers.
+const sfn = new SFNClient(sfnClientConfig(settings.stepFunctions, { maxSockets: 8 }));
 attachWireCounter(sfn, SFN_REQUEST_COUNTER_NAME, () => {
   const task = taskScope.getStore();
   if (task !== undefined)
