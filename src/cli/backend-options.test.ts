@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerRuntimeProblem } from '../infra/backends/container-runtime.ts';
-import { spawnTracked } from '../infra/child-processes.ts';
 import { type ClipDir, chunkableEncoding, createClipDir } from '../media/test-clip-factory.ts';
+import { type CliResult, runCli as runCliProcess } from './cli-test-support.ts';
 
 /**
  * `--backend`, `--yes` and `--max-executions` of the real CLI, as child processes from the repository
@@ -12,40 +11,10 @@ import { type ClipDir, chunkableEncoding, createClipDir } from '../media/test-cl
  * `--yes`, and a container backend without a container runtime fails fast with one line (exit 1).
  */
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
 const CLI_TIMEOUT_MS = 60_000;
 
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly wallMs: number;
-}
-
 function runCli(args: readonly string[]): Promise<CliResult> {
-  const started = performance.now();
-  const child = spawnTracked(process.execPath, [mainPath, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LOCALSTACK_AUTH_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (piece: Buffer) => {
-    stdout += piece.toString();
-  });
-  child.stderr?.on('data', (piece: Buffer) => {
-    stderr += piece.toString();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, wallMs: performance.now() - started });
-    });
-  });
+  return runCliProcess(args, { env: { LOCALSTACK_AUTH_TOKEN: '' }, timeoutMs: CLI_TIMEOUT_MS });
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');

@@ -1,16 +1,16 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../core/bench-results.ts';
 import { BadInputError } from '../core/errors.ts';
 import { defaultGateBounds } from '../core/gate/gate-verdict.ts';
 import { addStageRequests, rebuildResults, writableCopy } from '../core/gate/test-results.ts';
 import { resolveConfig } from '../harness/config.ts';
 import { buildSampleResults } from '../report/sample-results.ts';
+import { runMainInProcess } from './cli-test-support.ts';
 import { gate } from './gate-command.ts';
 import type { CommandIo } from './io.ts';
-import { main } from './main.ts';
 
 /** Output captured from one command run. */
 function captureIo(): CommandIo & { stdout: () => string; stderr: () => string } {
@@ -201,28 +201,8 @@ describe('gate command on bad input', () => {
 });
 
 describe('archbench gate through the CLI', () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-  });
-
-  async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
-    // A CI runner's own step summary must not receive the test's output.
-    vi.stubEnv('GITHUB_STEP_SUMMARY', '');
-    const code = await main(argv);
-    vi.restoreAllMocks();
-    return { code, stdout, stderr };
-  }
+  // A CI runner's own step summary must not receive the test's output.
+  const run = (argv: string[]) => runMainInProcess(argv, { env: { GITHUB_STEP_SUMMARY: '' } });
 
   it('exits 0 on pass, 1 on regression, 2 on bad input', async () => {
     const pass = await run(['gate', '--baseline', baselineFile, '--current', sameFile]);

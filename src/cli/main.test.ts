@@ -1,12 +1,18 @@
-import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { chmod, copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnTracked } from '../infra/child-processes.ts';
 import { createSeededRandom } from '../media/fixtures/seeded-random.ts';
 import { type ClipDir, chunkableEncoding, createClipDir } from '../media/test-clip-factory.ts';
+import {
+  type CliResult,
+  type CliRun,
+  defaultCliTimeoutMs,
+  processesLeft,
+  processesOf,
+  runCli,
+  startCli,
+} from './cli-test-support.ts';
 
 /**
  * End-to-end tests of the `archbench` CLI: each test spawns `src/cli/main.ts` with the Node running vitest
@@ -15,124 +21,11 @@ import { type ClipDir, chunkableEncoding, createClipDir } from '../media/test-cl
  */
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
-/** Longest a CLI run may take before the test treats it as hung (a busy 2-core machine is slow). */
-const cliTimeoutMs = 30_000;
 /** How long processes the CLI started may take to disappear after it exited (signals are asynchronous). */
 const reapGraceMs = 3_000;
 
-interface CliResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** From spawn to exit, ms. */
-  readonly wallMs: number;
-  /** Marker in the environment of every process this run started (see `startCli`). */
-  readonly token: string;
-}
-
-interface CliRun {
-  readonly child: ChildProcess;
-  readonly token: string;
-  readonly done: Promise<CliResult>;
-}
-
-interface CliOptions {
-  readonly env?: Readonly<Record<string, string>>;
-  /** Run as this user (and group); only possible when the tests run as root. */
-  readonly uid?: number;
-}
-
-/**
- * Starts the CLI. Every process it starts inherits a marker in PATH (the embedded S3 server gets a clean
- * environment but keeps PATH), so processes left behind are found through /proc even after they were
- * re-parented, and processes of other test files running in parallel are never mistaken for ours.
- */
-function startCli(args: readonly string[], options: CliOptions = {}): CliRun {
-  const token = `archbench-cli-test-${randomUUID()}`;
-  const env = {
-    ...process.env,
-    ...options.env,
-    PATH: `${process.env.PATH ?? ''}:/nonexistent/${token}`,
-  };
-  const started = performance.now();
-  const child = spawnTracked(process.execPath, [mainPath, ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
-  });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout?.on('data', (piece: Buffer) => stdout.push(piece));
-  child.stderr?.on('data', (piece: Buffer) => stderr.push(piece));
-  const done = new Promise<CliResult>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), cliTimeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        wallMs: performance.now() - started,
-        token,
-      });
-    });
-  });
-  return { child, token, done };
-}
-
-function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  return startCli(args, options).done;
-}
-
-interface ProcessEntry {
-  readonly pid: number;
-  readonly commandLine: string;
-  readonly environment: string;
-}
-
-async function listProcesses(): Promise<ProcessEntry[]> {
-  const entries: ProcessEntry[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    if (pid === process.pid) continue;
-    try {
-      const [commandLine, environment] = await Promise.all([
-        readFile(`/proc/${pid}/cmdline`, 'utf8'),
-        readFile(`/proc/${pid}/environ`, 'utf8'),
-      ]);
-      entries.push({ pid, commandLine: commandLine.replaceAll('\0', ' ').trim(), environment });
-    } catch {
-      // The process ended while we looked, or is not ours to read.
-    }
-  }
-  return entries;
-}
-
-/** Processes started by the run marked `token`, or whose command line names a test clip in `dir`. */
-async function processesOf(token: string, dir: string): Promise<ProcessEntry[]> {
-  return (await listProcesses()).filter(
-    (entry) =>
-      entry.commandLine !== '' && (entry.environment.includes(token) || entry.commandLine.includes(dir)),
-  );
-}
-
 async function expectNothingLeftBehind(token: string, dir: string): Promise<void> {
-  const deadline = Date.now() + reapGraceMs;
-  let left = await processesOf(token, dir);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    left = await processesOf(token, dir);
-  }
-  expect(left.map((entry) => `${entry.pid} ${entry.commandLine}`)).toEqual([]);
+  expect(await processesLeft(token, { dir, graceMs: reapGraceMs, pollMs: 50 })).toEqual([]);
 }
 
 function lines(text: string): string[] {
@@ -604,7 +497,7 @@ describe('archbench analyze: internal errors and signals', () => {
 
   /** Resolves once the run has an ffmpeg decoding `clipPath` (not the probe), so the signal lands mid-analysis. */
   async function decoderStarted(run: CliRun, clipPath: string): Promise<void> {
-    const deadline = Date.now() + cliTimeoutMs;
+    const deadline = Date.now() + defaultCliTimeoutMs;
     let exited = false;
     run.done.then(
       () => {

@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { renderMarkdownSummary } from '../report/markdown-summary.ts';
 import { buildSampleResults } from '../report/sample-results.ts';
+import { runMainInProcess } from './cli-test-support.ts';
 import type { CommandIo } from './io.ts';
-import { main } from './main.ts';
 import { report } from './report-command.ts';
 
 const results = buildSampleResults();
@@ -17,7 +17,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  vi.restoreAllMocks();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -30,19 +29,6 @@ function captureIo(): CommandIo & { readonly outText: () => string } {
     err: () => undefined,
     outText: () => out,
   };
-}
-
-/** Runs the CLI in-process and returns its exit code and what it wrote to stderr. */
-async function runCli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stderr };
 }
 
 describe('archbench report', () => {
@@ -64,9 +50,9 @@ describe('archbench report', () => {
     const out = path.join(dir, 'reports');
     const input = path.join(dir, 'first.json');
     await writeFile(input, JSON.stringify(results));
-    expect((await runCli(['report', input, '--out', out])).code).toBe(0);
+    expect((await runMainInProcess(['report', input, '--out', out])).code).toBe(0);
     const own = path.join(out, results.runId, 'results.json');
-    expect((await runCli(['report', own, '--out', out])).code).toBe(0);
+    expect((await runMainInProcess(['report', own, '--out', out])).code).toBe(0);
     expect(await readFile(path.join(out, 'latest', 'report.html'), 'utf8')).toBe(renderHtmlReport(results));
   });
 
@@ -99,7 +85,7 @@ describe('archbench report', () => {
       ],
     ];
     for (const [file, problem] of cases) {
-      const { code, stderr } = await runCli(['report', file, '--out', path.join(dir, 'reports')]);
+      const { code, stderr } = await runMainInProcess(['report', file, '--out', path.join(dir, 'reports')]);
       expect(code, file).toBe(2);
       expect(stderr.trimEnd().split('\n'), file).toHaveLength(1);
       expect(stderr, file).toMatch(problem);

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Counters } from '../core/counters.ts';
 import { fixturePath, fixturesForTests } from '../harness/test-fixtures.ts';
-import { spawnTracked } from '../infra/child-processes.ts';
-import { main } from './main.ts';
+import { processesLeft, processLinesOf, runMainInProcess, startCli, waitFor } from './cli-test-support.ts';
 import { parseActivity, workerCommandLine } from './worker-command.ts';
 
 /**
@@ -14,28 +10,6 @@ import { parseActivity, workerCommandLine } from './worker-command.ts';
  * command the run prints), finds what the monolith finds and counts exactly what the in-process pools
  * count; SIGTERM ends the worker with 143 and nothing of it left running.
  */
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-/** Runs `main` in-process and returns its exit code and what it wrote on stderr. */
-async function runMain(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  const written: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
-    written.push(String(text));
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stderr: written.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('archbench worker: argument errors', () => {
   const endpoints = ['--s3-endpoint', 'http://127.0.0.1:1', '--sfn-endpoint', 'http://127.0.0.1:2'];
@@ -74,7 +48,7 @@ describe('archbench worker: argument errors', () => {
       /--fleet/,
     ],
   ])('%s: one line, exit 2', async (_name, args, message) => {
-    const { code, stderr } = await runMain(args);
+    const { code, stderr } = await runMainInProcess(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -112,71 +86,8 @@ describe('archbench worker: argument errors', () => {
   });
 });
 
-interface Child {
-  readonly kill: (signal: NodeJS.Signals) => void;
-  readonly stderrSoFar: () => string;
-  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startCli(args: readonly string[], token: string): Child {
-  const child = spawnTracked(process.execPath, [mainPath, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/nonexistent/${token}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout?.on('data', (piece: Buffer) => stdout.push(piece));
-  child.stderr?.on('data', (piece: Buffer) => stderr.push(piece));
-  const done = new Promise<Awaited<Child['done']>>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      });
-    });
-  });
-  return {
-    kill: (signal) => child.kill(signal),
-    stderrSoFar: () => Buffer.concat(stderr).toString('utf8'),
-    done,
-  };
-}
-
-/** Processes whose environment carries `token` (every process a child started inherits its PATH). */
-async function processesOf(token: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const [commandLine, environment] = await Promise.all([
-        readFile(`/proc/${name}/cmdline`, 'utf8'),
-        readFile(`/proc/${name}/environ`, 'utf8'),
-      ]);
-      if (environment.includes(token)) found.push(`${name} ${commandLine.replaceAll('\0', ' ').trim()}`);
-    } catch {
-      // Ended while we looked, or not ours to read.
-    }
-  }
-  return found;
-}
-
-async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
+/** A run (or worker) is killed as hung after 120 s. */
+const cliTimeoutMs = 120_000;
 
 interface RunEntry {
   readonly runner: string;
@@ -224,20 +135,19 @@ describe('archbench analyze --workers external + archbench worker', () => {
 
   it('serves the run: exit 0, the monolith findings, the pool counts, nothing left after SIGTERM', async () => {
     // Reference: the monolith and the in-process pools on the same clip.
-    const reference = startCli(
-      ['analyze', '--runner', 'both', '--json', clip],
-      `archbench-ref-${randomUUID()}`,
-    );
+    const reference = startCli(['analyze', '--runner', 'both', '--json', clip], {
+      timeoutMs: cliTimeoutMs,
+      tokenPrefix: 'archbench-ref',
+    });
     const referenceResult = await reference.done;
     expect(referenceResult.code, referenceResult.stderr).toBe(0);
     const [monolith, pool] = runsOf(referenceResult.stdout);
     expect(monolith?.findings.length).toBeGreaterThan(0);
 
-    const runToken = `archbench-run-${randomUUID()}`;
-    const run = startCli(
-      ['analyze', '--runner', 'distributed', '--workers', 'external', '--json', clip],
-      runToken,
-    );
+    const run = startCli(['analyze', '--runner', 'distributed', '--workers', 'external', '--json', clip], {
+      timeoutMs: cliTimeoutMs,
+      tokenPrefix: 'archbench-run',
+    });
     const stderr = await waitFor(run.stderrSoFar, (text) => text.includes('start them with: '), 60_000);
     const lines = stderr.split('\n').filter((line) => line.includes('start them with: '));
     expect(lines).toHaveLength(1);
@@ -245,8 +155,7 @@ describe('archbench analyze --workers external + archbench worker', () => {
     expect(command.slice(0, 2)).toEqual(['archbench', 'worker']);
     expect(command).toContain('--sfn-endpoint');
 
-    const workerToken = `archbench-worker-${randomUUID()}`;
-    const worker = startCli(command.slice(1), workerToken);
+    const worker = startCli(command.slice(1), { timeoutMs: cliTimeoutMs, tokenPrefix: 'archbench-worker' });
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);
     const [external] = runsOf(result.stdout);
@@ -260,23 +169,11 @@ describe('archbench analyze --workers external + archbench worker', () => {
       (count) => count >= 3,
       10_000,
     );
-    expect((await processesOf(workerToken)).some((line) => line.includes('worker-main.ts'))).toBe(false);
+    expect((await processLinesOf(worker.token)).some((line) => line.includes('worker-main.ts'))).toBe(false);
     worker.kill('SIGTERM');
     const workerResult = await worker.done;
     expect(workerResult.code).toBe(143);
-    expect(
-      await waitFor(
-        () => processesOf(workerToken),
-        (left) => left.length === 0,
-        5_000,
-      ),
-    ).toEqual([]);
-    expect(
-      await waitFor(
-        () => processesOf(runToken),
-        (left) => left.length === 0,
-        5_000,
-      ),
-    ).toEqual([]);
+    expect(await processesLeft(worker.token, { graceMs: 5_000 })).toEqual([]);
+    expect(await processesLeft(run.token, { graceMs: 5_000 })).toEqual([]);
   }, 150_000);
 });
