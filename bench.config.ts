@@ -11,9 +11,10 @@ export default defineConfig({
   gate: {
     // Counts are compared exactly. Compute-derived dollars come from wall-clock task durations and CPU
     // seconds; on the shared 2-core CI machines they moved by up to 38% between two runs of an unchanged
-    // tree (Lambda GB-s of the distributed design), so the bound here is 100%. On a dedicated runner the
-    // default (35%) is tighter.
-    computeCostTolerancePercent: 100,
+    // tree (Lambda GB-s of the distributed design), and by 124% while another job loaded the machine
+    // (a baseline from a quiet machine), so the bound here is 150%. On a dedicated runner the default
+    // (35%) is tighter.
+    computeCostTolerancePercent: 150,
     savingsFloorPercent: 50,
   },
 });

@@ -3,7 +3,9 @@
  * real 320x180 analysis frames (the `clean` fixture), split into its two parts:
  * - features: the fixed 4x4-cell filters in TypeScript (src/ml/block-features.ts);
  * - inference: one onnxruntime run over a chunk's batch of feature maps;
- * - scoreFrames: the port as the detector calls it (features + inference), per 25-frame chunk.
+ * - scoreFrames: the port as the detector calls it (features + inference), per 25-frame chunk;
+ * - temporal test: the detector's frozen-seam test over the same chunk and its `nextFrame`
+ *   (src/core/detectors/frozen-seam.ts), which runs next to the model.
  * The effect on the monolith's throughput against the physical limit is measured by `npm run bench:perf`
  * (the detector is part of every default run). Numbers are printed, never asserted.
  */
@@ -11,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Bench } from 'tinybench';
+import { seamFrames } from '../core/detectors/block-corruption-detector.ts';
 import type { GreyFrame } from '../core/media.ts';
 import { createOnnxFrameClassifier, DEFAULT_MODEL_PATH } from '../infra/onnx-frame-classifier.ts';
 import { defaultDecodeOptions, openClipDecoder } from '../media/decoder.ts';
@@ -59,6 +62,14 @@ bench
   })
   .add(`scoreFrames (${BATCH} frames)`, async () => {
     await classifier.scoreFrames(batch);
+  })
+  .add(`temporal test (${BATCH} frames)`, () => {
+    seamFrames({
+      index: 4,
+      startSec: 4,
+      endSec: 5,
+      video: { frames: batch, nextFrame: frames[100 + BATCH]! },
+    });
   });
 await bench.run();
 console.table(bench.table());

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { GreyFrame } from '../media.ts';
-import { createTestClip, detectorFor, runTestClip, TEST_CHUNKINGS } from './test-clip-builder.ts';
+import {
+  createTestClip,
+  detectorFor,
+  movingFrame,
+  runTestClip,
+  TEST_CHUNKINGS,
+} from './test-clip-builder.ts';
 
 const FPS = 25;
 
@@ -102,6 +108,45 @@ describe('block-corruption detector', () => {
         const { run } = await findingsWith(scores, { chunkSeconds, viaJson });
         expect(run.findings).toEqual(reference);
       }
+    }
+  });
+
+  it('opens a finding where the lower picture stops under moving rows (concealment), for every chunking', async () => {
+    // 64x48 moving picture; frames 50-59 keep the lower half of frame 49 (a slice concealed from the
+    // reference). Frame 50 is the first frame of a chunk for 0.5, 1 and 2 s chunks: the previous chunk
+    // judges it against its last frame. The model scores 0.6 (>= leaveScore) on frames 60-64. Frame 75 (a
+    // chunk's first frame for 0.5, 1 and 3 s chunks) alone repeats frame 74's lower half and the model
+    // scores 0.6 on frames 76-80: that run starts at the chunk's second frame and must still join it.
+    const clip = createTestClip({ durationSec: 4, fps: FPS, width: 64, height: 48 });
+    const frozen = movingFrame(49, 64, 48).subarray(24 * 64);
+    for (let i = 50; i < 60; i++) clip.frames![i]!.set(frozen, 24 * 64);
+    // Frame 55 repeats frame 54 whole (no seam there): a single frame without a seam does not end the run.
+    clip.frames![55] = clip.frames![54]!.slice();
+    clip.frames![75]!.set(movingFrame(74, 64, 48).subarray(24 * 64), 24 * 64);
+    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    const scores = ranges([60, 65, 0.6], [76, 81, 0.6]);
+    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(scores) };
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      for (const viaJson of [false, true]) {
+        const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson });
+        expect(intervals(run.findings)).toEqual([
+          [2, 2.6],
+          [3, 3.24],
+        ]);
+        expect(run.findings.map((finding) => finding.confidence)).toEqual([1, 1]);
+      }
+    }
+  });
+
+  it('opens nothing for a lower picture that is static from the start under moving rows', async () => {
+    // A static graphic or a locked-off lower scene shows the same seam in every frame, but it never stopped.
+    const clip = createTestClip({ durationSec: 3, fps: FPS, width: 64, height: 48 });
+    const still = movingFrame(0, 64, 48).subarray(24 * 64);
+    for (const data of clip.frames!) data.set(still, 24 * 64);
+    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges([30, 40, 0.6])) };
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      expect((await runTestClip(clip, [detector], chunkSeconds, { ports })).findings).toEqual([]);
     }
   });
 

@@ -1,6 +1,7 @@
 import type { Detector, DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { Finding, Segment } from '../finding.ts';
 import type { MediaChunk } from '../media.ts';
+import { bandWasMoving, frozenSeam, movingCellsPerRow } from './frozen-seam.ts';
 import {
   lastsAtLeast,
   type PackedSegment,
@@ -20,16 +21,31 @@ import { checkRange } from './signal-levels.ts';
  *   least `leaveScore` (< `enterScore`). Damage usually starts subtle and grows until the next keyframe
  *   clears it, so the weaker frames around a clear one belong to the same defect.
  *
+ * A second, temporal test covers damage the model cannot see in a single frame ({@link frozenSeam}): the
+ * decoder's concealment of a slice lost from some macroblock to the bottom of the picture, seen as a band
+ * of unchanged rows from some row to the bottom under rows that still move. A seam frame whose band was
+ * moving between the two frames before (the picture *stopped* there) starts a seam run, which continues
+ * over the following frames as long as they show a seam (bridging single frames without one: the damage
+ * persists while the band's edge moves); every frame of a seam run counts as scoring 1.
+ * On soft natural content this is most of what bitstream damage looks like.
+ *
  * So a finding is a maximal run of frames scoring at least `leaveScore` that contains a frame scoring at
  * least `enterScore`, from the run's first frame pts to the pts of the first frame after it (the clip's end
  * for a run reaching it), reported when it lasts at least `minDurationSec`.
  *
- * Chunks: each chunk reports its runs of frames at or above `leaveScore` with their peak score; a run
+ * Chunks: each chunk reports all its runs of frames at or above `leaveScore` with their peak score; a run
  * reaching the chunk's last frame ends at `nextFrame`, where the next chunk's first run begins, so
- * `finalize` joins runs that touch and then applies the `enterScore` test to the joined run. The result does
- * not depend on the chunking.
+ * `finalize` joins runs that touch and then applies the `enterScore` test to the joined run. For the
+ * temporal test a chunk judges each of its frames after the first, and `nextFrame`, against the frame
+ * before; it reports the seam frames with their kind. The one frame whose "was it moving" test needs a
+ * transition of the previous chunk (the first frame it judges) is left open, with the band's top row, and
+ * each chunk reports the moving cells per row of its last transition (into `nextFrame`) so that `finalize`
+ * can decide it; `nextFrame`'s end is the next chunk's `firstFrame` end. `finalize` then follows the seam
+ * runs over the whole clip. Each frame pair is judged by exactly one chunk, with integer counts, so the
+ * result does not depend on the chunking.
  *
- * Confidence: `(peak - enterScore) / (1 - enterScore)`, 0 at the threshold, 1 for a peak score of 1.
+ * Confidence: `(peak - enterScore) / (1 - enterScore)`, 0 at the threshold, 1 for a peak score of 1 (every
+ * finding with a seam run).
  */
 
 export type BlockCorruptionParams = {
@@ -43,10 +59,21 @@ export type BlockCorruptionParams = {
 
 export type BlockCorruptionPartial = {
   /**
-   * Runs of consecutive frames scoring at least `leaveScore`, packed `[startSec, endSec, peakScore]`, in time
-   * order. Runs inside the chunk whose peak stays below `enterScore` are left out (they can join nothing).
+   * Runs of consecutive frames scoring at least `leaveScore` (model scores), packed
+   * `[startSec, endSec, peakScore]`, in time order.
    */
   readonly runs: readonly PackedSegment[];
+  /** `[ptsSec, endSec]` of the chunk's first frame (end = the next frame's pts or the chunk end). */
+  readonly firstFrame?: readonly number[];
+  /**
+   * Frames showing a seam, `[ptsSec, endSec, kind, bandTopRow]`, in time order: kind 2 = the band stopped
+   * there (starts a seam run), 1 = a seam only (continues one), 0 = undecided (the "was it moving" test
+   * needs the previous chunk's `lastMovingCells`). `endSec` is -1 for `nextFrame` (its end is the next
+   * chunk's `firstFrame` end).
+   */
+  readonly seams?: readonly (readonly number[])[];
+  /** Moving cells per cell row between the last frame and `nextFrame`, and the grid's columns. */
+  readonly lastMovingCells?: { readonly perRow: readonly number[]; readonly cols: number };
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -71,9 +98,9 @@ export function scoreRuns(
   const runs: number[][] = [];
   let start = -1;
   let peak = 0;
-  const close = (endIndex: number, endSec: number): void => {
-    const touchesEdge = start === 0 || endIndex === frames.length;
-    if (touchesEdge || peak >= params.enterScore) runs.push(packSegment(frames[start]!.ptsSec, endSec, peak));
+  // Every run is kept, whatever its peak: a seam run of another chunk may join it.
+  const close = (endSec: number): void => {
+    runs.push(packSegment(frames[start]!.ptsSec, endSec, peak));
     start = -1;
   };
   for (let i = 0; i < frames.length; i++) {
@@ -86,16 +113,94 @@ export function scoreRuns(
         peak = score;
       }
     } else if (start >= 0) {
-      close(i, frames[i]!.ptsSec);
+      close(frames[i]!.ptsSec);
     }
   }
-  if (start >= 0) close(frames.length, chunk.video?.nextFrame?.ptsSec ?? chunk.endSec);
+  if (start >= 0) close(chunk.video?.nextFrame?.ptsSec ?? chunk.endSec);
   return runs;
 }
 
-/** Joins runs that touch (across chunk boundaries), keeping the highest peak. */
+const SEAM_UNDECIDED = 0;
+const SEAM_CONTINUES = 1;
+const SEAM_STARTS = 2;
+
+/** The temporal test over a chunk: its seam frames, and the moving cells of its last transition. */
+export function seamFrames(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'seams' | 'lastMovingCells'> {
+  const frames = chunk.video?.frames ?? [];
+  const next = chunk.video?.nextFrame;
+  const judged = next === undefined ? frames : [...frames, next];
+  const seams: number[][] = [];
+  for (let j = 1; j < judged.length; j++) {
+    const seam = frozenSeam(judged[j - 1]!, judged[j]!);
+    if (!seam.flagged) continue;
+    let kind = SEAM_UNDECIDED;
+    if (j >= 2) {
+      const before = movingCellsPerRow(judged[j - 2]!, judged[j - 1]!, seam.bandTopRow);
+      const cols = Math.floor(judged[j]!.width / 4);
+      kind = bandWasMoving(before, seam.bandTopRow, cols) ? SEAM_STARTS : SEAM_CONTINUES;
+    }
+    const endSec = j === frames.length ? -1 : (judged[j + 1]?.ptsSec ?? chunk.endSec);
+    seams.push([judged[j]!.ptsSec, endSec, kind, seam.bandTopRow]);
+  }
+  const last = frames.at(-1);
+  const lastMovingCells =
+    next !== undefined && last !== undefined
+      ? { perRow: movingCellsPerRow(last, next), cols: Math.floor(next.width / 4) }
+      : undefined;
+  return {
+    ...(seams.length > 0 ? { seams } : {}),
+    ...(lastMovingCells !== undefined ? { lastMovingCells } : {}),
+  };
+}
+
+/**
+ * Seam runs over the whole clip, as runs of score 1: each starts at a frame whose band stopped and goes on
+ * over the directly following seam frames.
+ */
+function seamRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
+  const frames: { startSec: number; endSec: number; starts: boolean }[] = [];
+  partials.forEach((partial, k) => {
+    for (const [startSec, endSec, kind, bandTopRow] of partial.seams ?? []) {
+      if (startSec === undefined || endSec === undefined || kind === undefined || bandTopRow === undefined) {
+        throw new Error(`malformed seam in partial: ${JSON.stringify([startSec, endSec, kind, bandTopRow])}`);
+      }
+      const end = endSec >= 0 ? endSec : partials[k + 1]?.firstFrame?.[1];
+      if (end === undefined) continue;
+      const before = partials[k - 1]?.lastMovingCells;
+      const starts =
+        kind === SEAM_STARTS ||
+        (kind === SEAM_UNDECIDED &&
+          before !== undefined &&
+          bandWasMoving(before.perRow, bandTopRow, before.cols));
+      frames.push({ startSec, endSec: end, starts });
+    }
+  });
+  frames.sort((a, b) => a.startSec - b.startSec);
+  const runs: Required<Segment>[] = [];
+  let open = false;
+  let lastSpanSec = 0;
+  for (const frame of frames) {
+    const last = runs.at(-1);
+    // A gap of at most one frame (up to 1.5 times the last seam frame's span) does not end the run.
+    const continues: boolean =
+      open && last !== undefined && frame.startSec - last.endSec <= 1.5 * lastSpanSec + TOUCH_TOLERANCE_SEC;
+    if (continues && last !== undefined) {
+      runs[runs.length - 1] = { startSec: last.startSec, endSec: frame.endSec, score: 1 };
+    } else if (frame.starts) {
+      runs.push({ startSec: frame.startSec, endSec: frame.endSec, score: 1 });
+    }
+    open = continues || frame.starts;
+    lastSpanSec = frame.endSec - frame.startSec;
+  }
+  return runs;
+}
+
+/** Joins runs that touch (across chunk boundaries) and the seam runs, keeping the highest peak. */
 function joinRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
-  const all = partials.flatMap((partial) => partial.runs.map(unpackSegment));
+  const all: Segment[] = [
+    ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
+    ...seamRuns(partials),
+  ];
   all.sort((a, b) => a.startSec - b.startSec);
   const joined: Required<Segment>[] = [];
   for (const run of all) {
@@ -132,7 +237,11 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
     if (scores.length !== frames.length) {
       throw new Error(`frame classifier returned ${scores.length} scores for ${frames.length} frames`);
     }
-    return { runs: scoreRuns(chunk, scores, params) };
+    return {
+      runs: scoreRuns(chunk, scores, params),
+      firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
+      ...seamFrames(chunk),
+    };
   },
   finalize: (partials, params) =>
     joinRuns(partials)
