@@ -19,7 +19,7 @@ export interface SettingsChildOptions<TMessage> {
   /** Start the child in its own process group (so its own children can be ended with it). */
   readonly detached?: boolean;
   /** Every message but `ready`. */
-  readonly onMessage: (message: TMessage) => void;
+  readonly onMessage: (message: Exclude<TMessage, { readonly type: 'ready' }>) => void;
   /** After the child exited; `ready` is rejected first if it never became ready. */
   readonly onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -80,7 +80,7 @@ export function startSettingsChild<TMessage extends { readonly type: string }>(
       isReady = true;
       resolveReady();
     } else {
-      options.onMessage(message);
+      options.onMessage(message as Exclude<TMessage, { readonly type: 'ready' }>);
     }
   });
   child.once('exit', (code, signal) => {

@@ -169,7 +169,6 @@ export async function createClonedMonolithRunner(
       // Its own process group: when a clone dies, its ffmpeg is ended with it (see endGroup).
       detached: true,
       onMessage: (message) => {
-        if (message.type === 'ready') return;
         const waiting = pending.get(message.requestId);
         if (waiting === undefined) return;
         pending.delete(message.requestId);
