@@ -495,6 +495,15 @@ describe('archbench analyze: internal errors and signals', () => {
     await expectNothingLeftBehind(result.token, dir);
   }, 30_000);
 
+  it('an ffmpeg that fails without a word is an internal error, not a bad clip: exit 70', async () => {
+    // /bin/false as ffmpeg: it starts, decodes nothing and exits 1 silently; the clip itself is fine.
+    const result = await runCli(['analyze', '--json', clip.short], { env: { FFMPEG_PATH: '/bin/false' } });
+    expect(result.code, result.stderr).toBe(70);
+    expect(result.stderr).toContain('ffmpeg ended (exit code 1) without decoding anything or saying why');
+    expect(onlyRun(parseDocument(result.stdout), clip.short).error?.kind).toBe('internal');
+    await expectNothingLeftBehind(result.token, dir);
+  }, 30_000);
+
   /** Resolves once the run has an ffmpeg decoding `clipPath` (not the probe), so the signal lands mid-analysis. */
   async function decoderStarted(run: CliRun, clipPath: string): Promise<void> {
     const deadline = Date.now() + defaultCliTimeoutMs;

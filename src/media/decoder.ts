@@ -118,8 +118,17 @@ async function checkEndedDecode(session: DecodeSession, mustHaveData: boolean): 
   if (status.spawnError) throw new Error(`Could not run ffmpeg: ${status.spawnError.message}`);
   if (session.framesDecoded > 0 || session.audioEndSample > session.audioBaseSample) return;
   if (!mustHaveData && status.code === 0) return;
-  const reason = session.stderr.lastLine() || `ffmpeg exit code ${status.code ?? status.signal}`;
-  throw new BadInputError(`${displayPath(session.info.path)}: nothing could be decoded (${reason})`);
+  const reason = session.stderr.lastLine();
+  if (reason === '' && status.code !== 0) {
+    // ffmpeg explains at the error level why it cannot read an input; failing silently is a broken binary
+    // or a killed process (FFMPEG_PATH=/bin/false, out of memory), not a problem of the clip.
+    throw new Error(
+      `${displayPath(session.info.path)}: ffmpeg ended (${status.code === null ? `signal ${status.signal}` : `exit code ${status.code}`}) without decoding anything or saying why: check the ffmpeg binary (FFMPEG_PATH)`,
+    );
+  }
+  throw new BadInputError(
+    `${displayPath(session.info.path)}: nothing could be decoded (${reason || `ffmpeg exit code ${status.code}`})`,
+  );
 }
 
 class WholeClipDecoder implements ClipDecoder {
