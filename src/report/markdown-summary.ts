@@ -1,6 +1,7 @@
 import type { BenchResults } from '../core/bench-results.ts';
 import type { Design } from '../core/cost/cost-model.ts';
 import type { HeadroomResult } from '../core/cost/headroom.ts';
+import { escapeMarkdown } from '../core/text-format.ts';
 import {
   breakEvenSentence,
   designNames,
@@ -11,6 +12,8 @@ import {
 } from './case-narrative.ts';
 import { formatFraction, formatPercent, formatStreams, formatUsd } from './format.ts';
 
+export { escapeMarkdown };
+
 /**
  * The Markdown summary of a results document, short enough for a pull-request comment or a CI step
  * summary: the headline table, savings beside Prime Video's published figure, where the money goes,
@@ -20,21 +23,6 @@ import { formatFraction, formatPercent, formatStreams, formatUsd } from './forma
 
 /** How many dimensions "where the money goes" lists. */
 const TOP_DIMENSIONS = 5;
-
-/**
- * Escapes text for Markdown prose and table cells: HTML special characters become entities (no raw HTML
- * reaches a renderer), Markdown punctuation is backslash-escaped (no emphasis, links, code or table
- * pipes), and line breaks become spaces (a cell stays on its row).
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[`*_[\]|~#!]/g, (char) => `\\${char}`)
-    .replace(/[\r\n]+/g, ' ');
-}
 
 function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;

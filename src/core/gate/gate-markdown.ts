@@ -1,11 +1,13 @@
 import type { Design } from '../cost/cost-model.ts';
 import type { Finding } from '../finding.ts';
+import { formatUsd } from '../text-format.ts';
 import {
   type CostOutOfBoundsFinding,
   type CountChangedFinding,
   type CountSubject,
   EXACTLY_COMPARED,
   type FindingsChangedFinding,
+  GATE_FINDING_ORDER,
   type GateDocumentInfo,
   type GateFinding,
   type GateFindingKind,
@@ -23,13 +25,12 @@ import {
  */
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const fourSignificant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
 const sixSignificant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
 
 /**
  * Escapes text for Markdown inside a line (never at its start) and in table cells: no emphasis, code,
- * links, strikethrough, table pipes or HTML survive; newlines become spaces.
+ * links, strikethrough, table pipes or HTML survive; newlines become spaces. Lighter than the report's
+ * escaper (`>` stays, so the gate's `old -> new` lines read the same in a terminal as on GitHub).
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -39,19 +40,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_[\]|~])/g, '\\$1');
 }
 
-/** US dollars: whole dollars from $1,000, cents from $1, four significant digits below. */
-function usd(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const sign = value < 0 ? '-' : '';
-  const abs = Math.abs(value);
-  if (abs === 0) return '$0.00';
-  if (abs >= 1000) return `${sign}$${grouped.format(abs)}`;
-  if (abs >= 1) return `${sign}$${twoDecimals.format(abs)}`;
-  return `${sign}$${fourSignificant.format(abs)}`;
-}
-
 function signedUsd(value: number): string {
-  return value > 0 ? `+${usd(value)}` : usd(value);
+  return value > 0 ? `+${formatUsd(value)}` : formatUsd(value);
 }
 
 /** Counts and rates: grouped from 1,000, six significant digits below (a change of 0.1 stays visible). */
@@ -165,7 +155,7 @@ export function explainCount(finding: CountChangedFinding): string {
   const dollars =
     effect === null
       ? `${signed(finding.deltaPerStreamSecond)} per stream-second, ${escapeMarkdown(finding.unpricedReason ?? 'not billed')}`
-      : `${signed(finding.deltaPerStreamSecond)} per stream-second x ${num(effect.streamSecondsPerMonth)} stream-seconds per month = ${signed(effect.quantityPerMonth)} ${plural(effect.unit)} x ${usd(effect.unitPrice)} (${effect.priceKey}) = **${signedUsd(effect.perMonth)} per month**`;
+      : `${signed(finding.deltaPerStreamSecond)} per stream-second x ${num(effect.streamSecondsPerMonth)} stream-seconds per month = ${signed(effect.quantityPerMonth)} ${plural(effect.unit)} x ${formatUsd(effect.unitPrice)} (${effect.priceKey}) = **${signedUsd(effect.perMonth)} per month**`;
   const clips =
     finding.clips.length === 0
       ? ''
@@ -176,11 +166,11 @@ export function explainCount(finding: CountChangedFinding): string {
 function costSection(findings: readonly CostOutOfBoundsFinding[]): string[] {
   const lines = ['#### Costs out of bounds', ''];
   for (const finding of findings) {
-    const change = `${usd(finding.baselinePerMonth)} -> ${usd(finding.currentPerMonth)} per month (${signedUsd(finding.deltaPerMonth)}, ${signedPercent(finding.deltaPercent)})`;
+    const change = `${formatUsd(finding.baselinePerMonth)} -> ${formatUsd(finding.currentPerMonth)} per month (${signedUsd(finding.deltaPerMonth)}, ${signedPercent(finding.deltaPercent)})`;
     const head =
       finding.basis === 'count'
         ? `${finding.design}, count-derived dollars: ${change}, although every count and price matched: the cost model changed.`
-        : `${finding.design}, compute-derived dollars: ${change}; allowed ${usd(finding.allowedPerMonth)} either way.`;
+        : `${finding.design}, compute-derived dollars: ${change}; allowed ${formatUsd(finding.allowedPerMonth)} either way.`;
     const parts = finding.lines
       .slice(0, 4)
       .map((line) => `${escapeMarkdown(line.label)} ${signedUsd(line.deltaPerMonth)}`);
@@ -281,17 +271,8 @@ function sectionFor(kind: GateFindingKind, findings: readonly GateFinding[]): st
   }
 }
 
-const SECTION_ORDER: readonly GateFindingKind[] = [
-  'scenario-changed',
-  'findings-changed',
-  'count-changed',
-  'cost-out-of-bounds',
-  'savings-below-floor',
-  'price-changed',
-];
-
 function sections(findings: readonly GateFinding[]): string[] {
-  return SECTION_ORDER.flatMap((kind) =>
+  return GATE_FINDING_ORDER.flatMap((kind) =>
     findings.some((finding) => finding.kind === kind) ? sectionFor(kind, findings) : [],
   );
 }
@@ -306,12 +287,12 @@ function costsTable(verdict: GateVerdict): string[] {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
       verdict.costs.map((cost) => [
         name(cost.design),
-        usd(cost.baselinePerMonth),
-        usd(cost.currentPerMonth),
+        formatUsd(cost.baselinePerMonth),
+        formatUsd(cost.currentPerMonth),
         cost.priceEffectPerMonth === null ? 'n/a' : signedUsd(cost.priceEffectPerMonth),
         signedUsd(cost.countEffectPerMonth),
         signedUsd(cost.computeEffectPerMonth),
-        `+/-${usd(cost.computeAllowedPerMonth)}`,
+        `+/-${formatUsd(cost.computeAllowedPerMonth)}`,
       ]),
     ),
     '',
@@ -349,7 +330,7 @@ export function renderGateMarkdown(verdict: GateVerdict): string {
     '',
     ...EXACTLY_COMPARED.map((item) => `- ${item}`),
     '',
-    `Within bounds: compute-derived dollars (Lambda and Express GB-s, Fargate or EC2 sized from CPU seconds, temporary storage) may rise by ${verdict.bounds.computeCostTolerancePercent}% or ${usd(verdict.bounds.computeCostToleranceUsd)} per month, whichever is larger; the savings must stay at or above ${percent(verdict.bounds.savingsFloorPercent)}. Price changes ${verdict.bounds.failOnPriceChange ? 'fail the gate' : 'are reported and pass'}.`,
+    `Within bounds: compute-derived dollars (Lambda and Express GB-s, Fargate or EC2 sized from CPU seconds, temporary storage) may rise by ${verdict.bounds.computeCostTolerancePercent}% or ${formatUsd(verdict.bounds.computeCostToleranceUsd)} per month, whichever is larger; the savings must stay at or above ${percent(verdict.bounds.savingsFloorPercent)}. Price changes ${verdict.bounds.failOnPriceChange ? 'fail the gate' : 'are reported and pass'}.`,
     '',
     'Not compared exactly:',
     '',

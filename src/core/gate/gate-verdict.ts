@@ -61,6 +61,16 @@ export type GateFindingKind =
   | 'scenario-changed'
   | 'findings-changed';
 
+/** Order of the kinds of gate findings: in the verdict and in its Markdown. */
+export const GATE_FINDING_ORDER: readonly GateFindingKind[] = [
+  'scenario-changed',
+  'findings-changed',
+  'count-changed',
+  'cost-out-of-bounds',
+  'savings-below-floor',
+  'price-changed',
+];
+
 /** `regression` fails the gate; `info` is reported and passes. */
 export type GateSeverity = 'regression' | 'info';
 

@@ -19,12 +19,12 @@ import type {
   GateCostSummary,
   GateDocumentInfo,
   GateFinding,
-  GateFindingKind,
   GateSeverity,
   GateVerdict,
   PriceChangedFinding,
   ScenarioChangedFinding,
 } from './gate-verdict.ts';
+import { GATE_FINDING_ORDER } from './gate-verdict.ts';
 import { jsonEqual } from './json-equal.ts';
 
 /**
@@ -39,15 +39,6 @@ import { jsonEqual } from './json-equal.ts';
  */
 
 const DESIGNS: readonly Design[] = ['distributed', 'monolith'];
-const KIND_ORDER: readonly GateFindingKind[] = [
-  'scenario-changed',
-  'findings-changed',
-  'count-changed',
-  'cost-out-of-bounds',
-  'savings-below-floor',
-  'price-changed',
-];
-
 /** Compares a results document with a baseline under the configured bounds. */
 export function evaluateGate(baseline: BenchResults, current: BenchResults, bounds: GateBounds): GateVerdict {
   const priceFindings = comparePriceBooks(baseline, current, bounds);
@@ -88,7 +79,7 @@ export function evaluateGate(baseline: BenchResults, current: BenchResults, boun
   findings.sort(
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
-      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
+      GATE_FINDING_ORDER.indexOf(a.kind) - GATE_FINDING_ORDER.indexOf(b.kind),
   );
   return {
     verdict: findings.some((finding) => finding.severity === 'regression') ? 'regression' : 'pass',
