@@ -19,6 +19,7 @@ import {
   type ExternalWorkersEndpoints,
   type ExternalWorkersSettings,
   isFleetName,
+  type WorkflowShape,
 } from '../runners/distributed/distributed-settings.ts';
 import { serveFleet } from '../runners/distributed/fleet-workers.ts';
 import type { WorkerRole } from '../runners/distributed/worker-protocol.ts';
@@ -78,6 +79,7 @@ export async function worker(options: WorkerCommandOptions, io: CommandIo = proc
   const roles = parseActivity(
     options.activity,
     detectors.map((detector) => detector.name),
+    config.distributed.shape,
   );
   const region = options.region ?? config.backend.region;
   const bucket = options.bucket ?? config.s3.bucket;
@@ -148,8 +150,21 @@ export function workerCommandLine(
     .join(' ');
 }
 
-/** `--activity`: `all`, `convert`, `aggregate`, `detect-<detector>` or a detector name of the run. */
-export function parseActivity(value: string, detectorNames: readonly string[]): WorkerRole[] {
+/**
+ * `--activity`: `all`, `convert`, `aggregate`, `detect-<detector>` or a detector name of the run; with the
+ * function-per-chunk shape, `all` or `analyze`.
+ */
+export function parseActivity(
+  value: string,
+  detectorNames: readonly string[],
+  shape: WorkflowShape = 'stages',
+): WorkerRole[] {
+  if (shape === 'function-per-chunk') {
+    if (value === 'all' || value === 'analyze') return [{ kind: 'analyze' }];
+    throw new BadInputError(
+      `--activity ${value}: the function-per-chunk workflow has one activity (choose from: all, analyze)`,
+    );
+  }
   const detect = (detector: string): WorkerRole => ({ kind: 'detect', detector });
   if (value === 'all') return [{ kind: 'convert' }, ...detectorNames.map(detect), { kind: 'aggregate' }];
   if (value === 'convert' || value === 'aggregate') return [{ kind: value }];

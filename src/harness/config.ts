@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultGateBounds } from '../core/gate/gate-verdict.ts';
 import { backendNames, isBackendName } from '../infra/backends/registry.ts';
+import { workflowShapes } from '../runners/distributed/distributed-settings.ts';
 
 /**
  * Harness configuration: `bench.config.ts` exports `defineConfig({...})`; it is validated once, here, into
@@ -22,12 +23,15 @@ const lambdaMemoryMb = z.number().int().min(128).max(10_240);
  */
 const distributedSchema = z
   .object({
+    /** `stages` (convert, a task per detector, aggregate) or `function-per-chunk` (one task per chunk). */
+    shape: z.enum(workflowShapes).default('stages'),
     /** Worker processes per activity; `detect` is per detector, `perDetector` overrides it by name. */
     pools: z
       .object({
         convert: workers.default(2),
         detect: workers.default(1),
         aggregate: workers.default(1),
+        analyze: workers.default(2),
         perDetector: z.record(z.string(), workers).default({}),
       })
       .strict()
@@ -55,6 +59,7 @@ const distributedSchema = z
         convert: lambdaMemoryMb.default(1024),
         detect: lambdaMemoryMb.default(512),
         aggregate: lambdaMemoryMb.default(512),
+        analyze: lambdaMemoryMb.default(1024),
       })
       .strict()
       .prefault({}),

@@ -180,8 +180,8 @@ describe.each(cases.filter((entry) => entry.skip === undefined))('backend contra
         maxExecutions: 1,
       });
       const arns = [
-        orchestrator.activityArns.convert,
-        orchestrator.activityArns.aggregate,
+        orchestrator.activityArnOf('convert'),
+        orchestrator.activityArnOf('aggregate'),
         ...Object.values(orchestrator.activityArns.detect),
       ];
       for (const [index, arn] of arns.entries()) {
@@ -236,10 +236,9 @@ describe.each(cases.filter((entry) => entry.skip === undefined))('backend contra
       ).rejects.toMatchObject({
         name: 'ExecutionDoesNotExist',
       });
-      const unknownActivity = orchestrator.activityArns.convert.replace(
-        /:[^:]+$/,
-        ':archbench-no-such-activity',
-      );
+      const unknownActivity = orchestrator
+        .activityArnOf('convert')
+        .replace(/:[^:]+$/, ':archbench-no-such-activity');
       await expect(
         sfn.send(new GetActivityTaskCommand({ activityArn: unknownActivity })),
       ).rejects.toMatchObject({
@@ -252,7 +251,7 @@ describe.each(cases.filter((entry) => entry.skip === undefined))('backend contra
       await Promise.all(workers.splice(0).map((worker) => worker.stop()));
       await orchestrator[Symbol.asyncDispose]();
       await expect(
-        sfn.send(new GetActivityTaskCommand({ activityArn: orchestrator.activityArns.convert })),
+        sfn.send(new GetActivityTaskCommand({ activityArn: orchestrator.activityArnOf('convert') })),
       ).rejects.toMatchObject({ name: 'ActivityDoesNotExist' });
       await expect(
         sfn.send(new StartExecutionCommand({ stateMachineArn: orchestrator.stateMachineArn, input: '{}' })),

@@ -87,8 +87,8 @@ async function runOn(
     maxInFlightExecutions: 1,
   });
   const roles: [string, string][] = [
-    ['convert', orchestrator.activityArns.convert],
-    ['aggregate', orchestrator.activityArns.aggregate],
+    ['convert', orchestrator.activityArnOf('convert')],
+    ['aggregate', orchestrator.activityArnOf('aggregate')],
     ...Object.entries(orchestrator.activityArns.detect).map(([detector, arn]): [string, string] => [
       `detect-${detector}`,
       arn,

@@ -36,7 +36,7 @@ import {
   fleetActivityPrefix,
 } from './distributed-settings.ts';
 import { isNetworkError } from './network-errors.ts';
-import { type ExecutionOutcome, Orchestrator } from './orchestrator.ts';
+import { type ActivityArns, type ExecutionOutcome, Orchestrator } from './orchestrator.ts';
 import { type AslDefinition, TASK_ERRORS } from './state-machine-definition.ts';
 import { decodeJson, encodeJson } from './task-handlers.ts';
 import type { AggregateOutput, ChunkJob, ChunkResultDocument } from './task-payloads.ts';
@@ -44,11 +44,13 @@ import { loadDetectorModules } from './worker-detectors.ts';
 import { startWorkerPools, type WorkerHandle, type WorkerPoolSpec, type WorkerPools } from './worker-pool.ts';
 import {
   type RequestEntry,
+  roleLabelOf,
   type SfnEndpointSettings,
   type TaskTelemetry,
   taskNameOf,
   telemetryPrefix,
   type WorkerMessage,
+  type WorkerRole,
   type WorkerSettings,
 } from './worker-protocol.ts';
 
@@ -170,6 +172,7 @@ export async function createDistributedRunner(
       namePrefix: `archbench-${context.runId}`,
       ...(external === undefined ? {} : { activityNamePrefix: fleetActivityPrefix(external.fleet) }),
       detectors: detectorNames,
+      shape: settings.shape,
       policy: settings,
       roleArn: context.backend?.roleArn ?? EMULATOR_ROLE_ARN,
       maxInFlightExecutions: settings.maxInFlightExecutions,
@@ -257,37 +260,7 @@ export async function createDistributedRunner(
       detectorModules,
       ...(detectorPortsModule === undefined ? {} : { detectorPortsModule }),
     } satisfies Partial<WorkerSettings>;
-    const poolSpecs: WorkerPoolSpec[] = [
-      {
-        role: { kind: 'convert' },
-        size: settings.pools.convert,
-        settings: {
-          ...workerBase,
-          activityArn: orchestrator.activityArns.convert,
-          memoryMb: settings.memoryMb.convert,
-        },
-      },
-      ...detectorNames.map(
-        (detector): WorkerPoolSpec => ({
-          role: { kind: 'detect', detector },
-          size: detectPoolSize(settings, detector),
-          settings: {
-            ...workerBase,
-            activityArn: orchestrator.activityArns.detect[detector] ?? '',
-            memoryMb: settings.memoryMb.detect,
-          },
-        }),
-      ),
-      {
-        role: { kind: 'aggregate' },
-        size: settings.pools.aggregate,
-        settings: {
-          ...workerBase,
-          activityArn: orchestrator.activityArns.aggregate,
-          memoryMb: settings.memoryMb.aggregate,
-        },
-      },
-    ];
+    const poolSpecs = workerPoolSpecs(settings, detectorNames, orchestrator.activityArns, workerBase);
     let pools: WorkerPools;
     if (external === undefined) {
       pools = await startWorkerPools(poolSpecs, {
@@ -476,6 +449,35 @@ export async function createDistributedRunner(
     await cleanUp();
     throw error;
   }
+}
+
+/** One pool per activity of the run's shape, like one Lambda function each. */
+function workerPoolSpecs(
+  settings: DistributedSettings,
+  detectorNames: readonly string[],
+  arns: ActivityArns,
+  base: Omit<WorkerSettings, 'role' | 'activityArn' | 'memoryMb' | 'workerName'>,
+): WorkerPoolSpec[] {
+  const spec = (role: WorkerRole, size: number, activityArn: string | undefined, memoryMb: number) => {
+    if (activityArn === undefined)
+      throw new Error(`distributed runner: no activity for ${roleLabelOf(role)}`);
+    return { role, size, settings: { ...base, activityArn, memoryMb } } satisfies WorkerPoolSpec;
+  };
+  if (settings.shape === 'function-per-chunk') {
+    return [spec({ kind: 'analyze' }, settings.pools.analyze, arns.analyze, settings.memoryMb.analyze)];
+  }
+  return [
+    spec({ kind: 'convert' }, settings.pools.convert, arns.convert, settings.memoryMb.convert),
+    ...detectorNames.map((detector) =>
+      spec(
+        { kind: 'detect', detector },
+        detectPoolSize(settings, detector),
+        arns.detect[detector],
+        settings.memoryMb.detect,
+      ),
+    ),
+    spec({ kind: 'aggregate' }, settings.pools.aggregate, arns.aggregate, settings.memoryMb.aggregate),
+  ];
 }
 
 /** The pools of a runner whose workers were started apart: none to flush or stop. */

@@ -16,6 +16,8 @@ export interface PoolSizes {
   readonly detect: number;
   /** Workers serving Aggregate. Default 1. */
   readonly aggregate: number;
+  /** Workers serving AnalyzeChunk (the function-per-chunk shape). Default 2. */
+  readonly analyze: number;
   /** Pool size for individual detectors, overriding `detect` (e.g. `{ freeze: 2 }`). */
   readonly perDetector: Readonly<Record<string, number>>;
 }
@@ -28,7 +30,18 @@ export interface TaskMemoryMb {
   readonly detect: number;
   /** Default 512 MB. */
   readonly aggregate: number;
+  /** AnalyzeChunk (decode and every detector in one function), default 1024 MB like the converter. */
+  readonly analyze: number;
 }
+
+/**
+ * How the work of a chunk is split into tasks:
+ * - `stages`: ConvertMedia -> DetectDefects (a Task per detector) -> Aggregate, frames through S3: the
+ *   shape Prime Video started with;
+ * - `function-per-chunk`: one Task decodes the chunk and runs every detector in memory; no frames cross S3.
+ */
+export const workflowShapes = ['stages', 'function-per-chunk'] as const;
+export type WorkflowShape = (typeof workflowShapes)[number];
 
 /** Retry of every Task state on failure and timeout (ASL `Retry`), bounded, with exponential backoff. */
 export interface RetrySettings {
@@ -41,6 +54,8 @@ export interface RetrySettings {
 }
 
 export interface DistributedSettings {
+  /** How a chunk's work is split into tasks. Default `stages`. */
+  readonly shape: WorkflowShape;
   readonly pools: PoolSizes;
   /** Frames per S3 object written by the converter (1 = one object per frame, as Prime Video did). */
   readonly framesPerObject: number;
@@ -58,13 +73,14 @@ export interface DistributedSettings {
 }
 
 export const defaultDistributedSettings: DistributedSettings = Object.freeze({
-  pools: Object.freeze({ convert: 2, detect: 1, aggregate: 1, perDetector: Object.freeze({}) }),
+  shape: 'stages',
+  pools: Object.freeze({ convert: 2, detect: 1, aggregate: 1, analyze: 2, perDetector: Object.freeze({}) }),
   framesPerObject: 1,
   maxInFlightExecutions: 16,
   taskTimeoutSec: 300,
   heartbeatSec: 10,
   retry: Object.freeze({ maxAttempts: 2, intervalSec: 1, backoffRate: 2 }),
-  memoryMb: Object.freeze({ convert: 1024, detect: 512, aggregate: 512 }),
+  memoryMb: Object.freeze({ convert: 1024, detect: 512, aggregate: 512, analyze: 1024 }),
 });
 
 /** Workers serving detector `name`. */

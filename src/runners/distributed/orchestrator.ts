@@ -14,12 +14,24 @@ import { type BilledTransitions, countBilledTransitions } from '../../core/billi
 import type { Counters } from '../../core/counters.ts';
 import { BadInputError } from '../../core/errors.ts';
 import type { CounterScope } from '../../infra/counter-scope.ts';
+import type { WorkflowShape } from './distributed-settings.ts';
 import {
   type AslDefinition,
+  buildFunctionPerChunkDefinition,
   buildWorkflowDefinition,
-  type WorkflowActivityArns,
   type WorkflowTaskPolicy,
 } from './state-machine-definition.ts';
+
+/**
+ * The activities of a run, by role: ConvertMedia, a Detect per detector and Aggregate for the `stages`
+ * shape; AnalyzeChunk alone for `function-per-chunk` (the other roles are then absent).
+ */
+export interface ActivityArns {
+  readonly convert?: string;
+  readonly aggregate?: string;
+  readonly detect: Readonly<Record<string, string>>;
+  readonly analyze?: string;
+}
 
 /**
  * Drives the per-chunk workflow through the Step Functions API (`@aws-sdk/client-sfn` only, so the
@@ -45,6 +57,8 @@ export interface OrchestratorOptions {
   readonly activityNamePrefix?: string;
   /** Detector names, in the order of the workflow's branches. */
   readonly detectors: readonly string[];
+  /** How a chunk's work is split into tasks; default `stages`. */
+  readonly shape?: WorkflowShape;
   readonly policy: WorkflowTaskPolicy;
   /** IAM role the state machine runs as. */
   readonly roleArn: string;
@@ -94,7 +108,7 @@ const CLEANUP_TIMEOUT_MS = 5_000;
 const NAME_CHARACTERS = /[^A-Za-z0-9_.-]/g;
 
 export class Orchestrator implements AsyncDisposable {
-  readonly activityArns: WorkflowActivityArns;
+  readonly activityArns: ActivityArns;
   readonly stateMachineArn: string;
   readonly definition: AslDefinition;
   readonly #options: OrchestratorOptions;
@@ -105,7 +119,7 @@ export class Orchestrator implements AsyncDisposable {
 
   private constructor(
     options: OrchestratorOptions,
-    activityArns: WorkflowActivityArns,
+    activityArns: ActivityArns,
     stateMachineArn: string,
     definition: AslDefinition,
   ) {
@@ -114,6 +128,13 @@ export class Orchestrator implements AsyncDisposable {
     this.stateMachineArn = stateMachineArn;
     this.definition = definition;
     this.#slots = new Semaphore(options.maxInFlightExecutions);
+  }
+
+  /** The activity ARN of a single-activity role of this run's shape; throws if the shape has none. */
+  activityArnOf(role: 'convert' | 'aggregate' | 'analyze'): string {
+    const arn = this.activityArns[role];
+    if (arn === undefined) throw new Error(`this workflow has no ${role} activity`);
+    return arn;
   }
 
   /** Creates the activities and the state machine; on failure, deletes what was created. */
@@ -130,12 +151,24 @@ export class Orchestrator implements AsyncDisposable {
         created.push(output.activityArn);
         return output.activityArn;
       };
-      const convert = await activity('convert');
-      const aggregate = await activity('aggregate');
-      const detect: Record<string, string> = {};
-      for (const detector of options.detectors) detect[detector] = await activity(`detect-${detector}`);
-      const activityArns = { convert, aggregate, detect };
-      const definition = buildWorkflowDefinition(options.detectors, activityArns, options.policy);
+      let activityArns: ActivityArns;
+      let definition: AslDefinition;
+      if (options.shape === 'function-per-chunk') {
+        const analyze = await activity('analyze');
+        activityArns = { analyze, detect: {} };
+        definition = buildFunctionPerChunkDefinition({ analyze }, options.policy);
+      } else {
+        const convert = await activity('convert');
+        const aggregate = await activity('aggregate');
+        const detect: Record<string, string> = {};
+        for (const detector of options.detectors) detect[detector] = await activity(`detect-${detector}`);
+        activityArns = { convert, aggregate, detect };
+        definition = buildWorkflowDefinition(
+          options.detectors,
+          { convert, aggregate, detect },
+          options.policy,
+        );
+      }
       const machine = await sfn.send(
         new CreateStateMachineCommand({
           name: resourceName(namePrefix, 'chunk'),
@@ -238,11 +271,11 @@ export class Orchestrator implements AsyncDisposable {
 
   /** Deletes the state machine and the activities (polling workers then stop). Idempotent, never throws. */
   [Symbol.asyncDispose](): Promise<void> {
-    this.#disposed ??= deleteQuietly(this.#options.sfn, this.stateMachineArn, [
-      this.activityArns.convert,
-      this.activityArns.aggregate,
-      ...Object.values(this.activityArns.detect),
-    ]);
+    const { convert, aggregate, analyze, detect } = this.activityArns;
+    const arns = [convert, aggregate, analyze, ...Object.values(detect)].filter(
+      (arn): arn is string => arn !== undefined,
+    );
+    this.#disposed ??= deleteQuietly(this.#options.sfn, this.stateMachineArn, arns);
     return this.#disposed;
   }
 }

@@ -17,6 +17,8 @@ export const STATE_NAMES = Object.freeze({
   convert: 'ConvertMedia',
   detect: 'DetectDefects',
   aggregate: 'Aggregate',
+  /** The one Task of the function-per-chunk shape: decode the chunk and run every detector in memory. */
+  analyze: 'AnalyzeChunk',
 });
 
 /** Name of detector `name`'s Task state inside `DetectDefects`. */
@@ -42,12 +44,17 @@ export const TASK_ERRORS = Object.freeze({
   failed: 'archbench.TaskFailed',
 });
 
-/** Activity ARNs the Task states name: one per role. */
+/** Activity ARNs the Task states name: one per role of the stages shape. */
 export interface WorkflowActivityArns {
   readonly convert: string;
   readonly aggregate: string;
   /** By detector name; every detector of the workflow needs one. */
   readonly detect: Readonly<Record<string, string>>;
+}
+
+/** The activity ARN of the function-per-chunk shape's one Task. */
+export interface FunctionPerChunkActivityArns {
+  readonly analyze: string;
 }
 
 /** Timeouts and retries of every Task state. */
@@ -124,6 +131,33 @@ export function buildWorkflowDefinition(
         Next: STATE_NAMES.aggregate,
       },
       [STATE_NAMES.aggregate]: { ...task(arns.aggregate), End: true },
+    },
+  };
+}
+
+/**
+ * The function-per-chunk workflow: one Task `AnalyzeChunk` (decode the chunk, run every detector in memory,
+ * PUT the chunk result), retried like every Task of the stages shape. No frames cross S3; the fan-out is
+ * one execution per chunk, as a queue or an Express workflow would start one function per chunk.
+ */
+export function buildFunctionPerChunkDefinition(
+  arns: FunctionPerChunkActivityArns,
+  policy: WorkflowTaskPolicy,
+): AslDefinition {
+  checkPolicy(policy);
+  return {
+    Comment:
+      'archbench function-per-chunk workflow (src/runners/distributed/state-machine-definition.ts); do not edit by hand.',
+    StartAt: STATE_NAMES.analyze,
+    States: {
+      [STATE_NAMES.analyze]: {
+        Type: 'Task',
+        Resource: arns.analyze,
+        TimeoutSeconds: policy.taskTimeoutSec,
+        HeartbeatSeconds: policy.heartbeatSec,
+        Retry: retriers(policy.retry),
+        End: true,
+      },
     },
   };
 }

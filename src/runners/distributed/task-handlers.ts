@@ -124,6 +124,46 @@ export async function detectChunk(
 }
 
 /**
+ * AnalyzeChunk (the function-per-chunk shape): decodes chunk `job.chunk.index` alone, runs every detector
+ * on it in memory through the core's `analyzeChunk` (as the monolith does), and PUTs the chunk result the
+ * runner collects, in the same document the Aggregate task writes. No frame crosses S3.
+ */
+export async function analyzeChunkTask(
+  job: ChunkJob,
+  detectors: readonly ResolvedDetector[],
+  ports: TaskPorts,
+  counters: Counters,
+): Promise<AggregateOutput> {
+  const childCpuStart = reapedChildrenCpuMs();
+  const chunk = await decodeChunk(job.clip, job.chunk.index, job.decode);
+  countCpu(counters, 'decode:ffmpeg', reapedChildrenCpuMs() - childCpuStart);
+  const analysis = await analyzeChunk(chunk, detectors, ports.detectorPorts, (name, elapsedMs) =>
+    countCpu(counters, `detect:${name}`, elapsedMs),
+  );
+  const frames = chunk.video?.frames ?? [];
+  const pcm = chunk.audio;
+  const result: ChunkResultDocument = {
+    schemaVersion: 1,
+    analysis,
+    media: {
+      videoFrames: frames.length,
+      audioSamples: pcm?.samples.length ?? 0,
+      lastPtsSec: frames.length > 0 ? Math.max(...frames.map((frame) => frame.ptsSec)) : null,
+      audioEndSec:
+        pcm === undefined
+          ? null
+          : audioEndSecOf({
+              startSec: pcm.startSec,
+              sampleRate: pcm.sampleRate,
+              samples: pcm.samples.length,
+            }),
+    },
+  };
+  await ports.store.put(job.resultKey, encodeJson(counters, 'chunk-results', result), 'application/json');
+  return { resultKey: job.resultKey };
+}
+
+/**
  * Aggregate: GETs every detector's result (a branch that failed contributes its recorded error instead),
  * merges them into the chunk's analysis, PUTs it as the chunk result and then deletes the chunk's
  * temporary objects in one DeleteObjects request (free).
@@ -166,12 +206,7 @@ export async function aggregateChunk(
       videoFrames: converted.video?.frames ?? 0,
       audioSamples: converted.audio?.samples ?? 0,
       lastPtsSec: converted.video?.lastPtsSec ?? null,
-      // A chunk past the end of a truncated file has audio with no samples: no end to report.
-      audioEndSec:
-        converted.audio === null || converted.audio.samples === 0
-          ? null
-          : (Math.round(converted.audio.startSec * converted.audio.sampleRate) + converted.audio.samples) /
-            converted.audio.sampleRate,
+      audioEndSec: converted.audio === null ? null : audioEndSecOf(converted.audio),
     },
   };
   countCpu(counters, 'aggregate', selfCpuMs() - mergeStart);
@@ -181,6 +216,12 @@ export async function aggregateChunk(
   const temporary = [...convertedKeys(job), ...detectors.map((name) => detectorResultKey(job, name))];
   await ports.store.deleteMany(temporary);
   return { resultKey: job.resultKey };
+}
+
+/** End of a chunk's audio, s; null for a chunk past the end of a truncated file (audio with no samples). */
+function audioEndSecOf(audio: { startSec: number; sampleRate: number; samples: number }): number | null {
+  if (audio.samples === 0) return null;
+  return (Math.round(audio.startSec * audio.sampleRate) + audio.samples) / audio.sampleRate;
 }
 
 /** One line for a detector branch the workflow caught: the error name and, if any, its cause. */

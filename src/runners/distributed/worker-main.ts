@@ -33,7 +33,13 @@ import { SFN_REQUEST_COUNTER_NAME } from '../../infra/sfn-request-counter.ts';
 import { readSettingsLine } from '../../infra/stdin-settings.ts';
 import { isNetworkError } from './network-errors.ts';
 import { TASK_ERRORS } from './state-machine-definition.ts';
-import { aggregateChunk, convertChunk, detectChunk, type TaskPorts } from './task-handlers.ts';
+import {
+  aggregateChunk,
+  analyzeChunkTask,
+  convertChunk,
+  detectChunk,
+  type TaskPorts,
+} from './task-handlers.ts';
 import { type AggregateJob, type ChunkJob, type DetectJob, isChunkJob } from './task-payloads.ts';
 import { loadDetectorModules, loadDetectorPorts, resolveWorkerDetector } from './worker-detectors.ts';
 import {
@@ -91,10 +97,15 @@ const ports: TaskPorts = {
   detectorPorts:
     settings.role.kind === 'detect'
       ? await loadDetectorPorts(settings.detectorPortsModule, [settings.role.detector])
-      : {},
+      : settings.role.kind === 'analyze'
+        ? await loadDetectorPorts(settings.detectorPortsModule, detectorNames)
+        : {},
 };
 const ownDetector: ResolvedDetector | undefined =
   settings.role.kind === 'detect' ? detectorFor(settings.role.detector) : undefined;
+/** The function-per-chunk worker runs every detector of the run, in the run's order. */
+const allDetectors: readonly ResolvedDetector[] =
+  settings.role.kind === 'analyze' ? detectorNames.map(detectorFor) : [];
 
 let stopping = false;
 const pollAbort = new AbortController();
@@ -265,6 +276,8 @@ function handle(job: ChunkJob, counters: Counters): Promise<unknown> {
       return detectChunk(job as DetectJob, ownDetector as ResolvedDetector, ports, counters);
     case 'aggregate':
       return aggregateChunk(job as AggregateJob, detectorNames, ports, counters);
+    case 'analyze':
+      return analyzeChunkTask(job, allDetectors, ports, counters);
   }
 }
 

@@ -16,7 +16,9 @@ export type { SfnEndpointSettings };
 export type WorkerRole =
   | { readonly kind: 'convert' }
   | { readonly kind: 'detect'; readonly detector: string }
-  | { readonly kind: 'aggregate' };
+  | { readonly kind: 'aggregate' }
+  /** The function-per-chunk shape's one function: decode a chunk and run every detector in memory. */
+  | { readonly kind: 'analyze' };
 
 /** A detector as the worker rebuilds it: by name, from the registry or from `detectorModules`. */
 export interface WorkerDetectorSpec {
@@ -64,7 +66,7 @@ export interface WorkerSettings {
  */
 export function taskNameOf(role: WorkerRole): string {
   if (role.kind === 'detect') return detectStateName(role.detector);
-  return role.kind === 'convert' ? STATE_NAMES.convert : STATE_NAMES.aggregate;
+  return STATE_NAMES[role.kind];
 }
 
 /** Short label of a role for worker names (`convert`, `detect-freeze`, `aggregate`). */
