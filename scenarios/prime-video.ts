@@ -17,8 +17,11 @@ export default defineScenario({
       'multi-defect',
     ],
   },
+  // Prime Video's first design, then the serverless designs a competent team would build instead; each is
+  // run on every clip (src/harness/designs.ts).
+  designs: ['sfn-per-second', 'sfn-express-batched', 'function-per-chunk'],
   overrides: { decode: { chunkSeconds: 1 }, distributed: { framesPerObject: 1 } },
-  priceBook: 'aws-us-east-1-2026-11',
+  priceBook: 'aws-us-east-1-2026-12',
   cost: {
     load: { streams: 1000, hoursPerMonth: 730, dutyCycle: 1 },
     freeTier: false,

@@ -20,7 +20,7 @@ import { displayPath } from '../media/probe.ts';
 /** The `kind` every results document carries. */
 export const BENCH_RESULTS_KIND = 'archbench.bench-results';
 /** The schema version this archbench reads. */
-export const BENCH_RESULTS_SCHEMA_VERSION = 1;
+export const BENCH_RESULTS_SCHEMA_VERSION = 2;
 
 const num = z.number();
 const counts = z.record(z.string(), num);

@@ -55,7 +55,7 @@ describe('bench results JSON Schema', () => {
   });
 
   it('declares the schemaVersion the harness writes and the type promises', async () => {
-    expectTypeOf<BenchResults['schemaVersion']>().toEqualTypeOf<1>();
+    expectTypeOf<BenchResults['schemaVersion']>().toEqualTypeOf<2>();
     const baseline = (await readBaseline()) as { schemaVersion: unknown };
     expect(schema.properties.schemaVersion.const).toBe(baseline.schemaVersion);
     expect(schema.properties.schemaVersion.const).toBe(sample.schemaVersion);

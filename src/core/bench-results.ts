@@ -1,7 +1,16 @@
 import type { BreakEvenCurve } from './cost/break-even.ts';
-import type { CostOptions, Design, Load, WhatIfReport } from './cost/cost-model.ts';
+import type {
+  CostOptions,
+  Design,
+  DesignComparison,
+  DesignCost,
+  Load,
+  WhatIfReport,
+} from './cost/cost-model.ts';
+import type { Feasibility } from './cost/feasibility.ts';
 import type { HeadroomResult } from './cost/headroom.ts';
 import type { PriceBook, QuotaSetName } from './cost/price-book.ts';
+import type { SensitivityReport } from './cost/sensitivity.ts';
 import type { WorkloadProfile } from './cost/workload-profile.ts';
 import type { Counters } from './counters.ts';
 import type { ErrorDocument } from './errors.ts';
@@ -15,7 +24,7 @@ import type { Finding } from './finding.ts';
  * JSON Schema of this document: `src/core/bench-results.schema.json` (bump it with `schemaVersion`).
  */
 export interface BenchResults {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly kind: 'archbench.bench-results';
   readonly runId: string;
   /** ISO 8601 time the run started. */
@@ -32,6 +41,97 @@ export interface BenchResults {
   readonly costs: WhatIfReport;
   readonly headroom: Readonly<Record<Design, Readonly<Record<QuotaSetName, HeadroomResult>>>>;
   readonly breakEven: { readonly overStreams: BreakEvenCurve; readonly overDutyCycle: BreakEvenCurve };
+  /**
+   * Every design measured, the monolith first, then the serverless designs in the scenario's order (the
+   * first of them is `runners.distributed`). Each was run on the same clips through the same core.
+   */
+  readonly designs: readonly DesignRun[];
+  /** The verdict: the monolith against the first and against the cheapest serverless design. */
+  readonly headline: Headline;
+  /** The saving over each assumption's range, and the bounding cases. */
+  readonly sensitivity: SensitivityReport;
+  /** The multi-stream monolith runs the monolith was sized from; null when the scenario ran none. */
+  readonly monolithStreams: MonolithStreamsMeasurement | null;
+}
+
+/** How a design was built. */
+export interface DesignSettings {
+  /** `monolith`, or the distributed runner's shape (`stages`, `function-per-chunk`). */
+  readonly shape: string;
+  /** Standard or Express (serverless designs); null for the monolith. */
+  readonly workflow: 'standard' | 'express' | null;
+  /** Seconds of stream per chunk (per workflow execution for serverless designs). */
+  readonly chunkSeconds: number;
+  /** Frames per S3 object (the stages shape); null where no frame goes through S3. */
+  readonly framesPerObject: number | null;
+}
+
+/** One design as measured and priced. */
+export interface DesignRun {
+  /** `monolith`, a key of the serverless design registry, or `distributed` (a scenario without designs). */
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly kind: Design;
+  readonly settings: DesignSettings;
+  /** Each clip's run through this design, in the scenario's clip order. */
+  readonly clips: readonly { readonly path: string; readonly run: BenchClipRun }[];
+  readonly summary: RunnerSummary;
+  /** The design's bill at the scenario's load (measured counts and timings x the price book). */
+  readonly cost: DesignCost;
+  /** Serverless designs: the monolith against this design; null for the monolith. */
+  readonly comparison: DesignComparison | null;
+  /** Serverless designs: quota headroom; null for the monolith (it calls no throttled API per chunk). */
+  readonly headroom: Readonly<Record<QuotaSetName, HeadroomResult>> | null;
+  /** Serverless designs: whether one account-Region carries the load; null for the monolith. */
+  readonly feasibility: Feasibility | null;
+}
+
+/** The numbers the report, the summary and the README lead with. */
+export interface Headline {
+  readonly firstDesignId: string;
+  readonly cheapestServerlessId: string;
+  readonly monolithPerStreamHour: number;
+  readonly firstPerStreamHour: number;
+  readonly cheapestPerStreamHour: number;
+  /** (first - monolith) / first x 100; null when the first design costs nothing. */
+  readonly savingsVsFirstPercent: number | null;
+  /** (cheapest - monolith) / cheapest x 100 (negative: serverless is cheaper). */
+  readonly savingsVsCheapestPercent: number | null;
+  /** Serverless designs one account-Region cannot carry at the load. */
+  readonly infeasible: readonly { readonly id: string; readonly summary: string }[];
+  /** The monolith against the cheapest serverless design over streams and duty cycle. */
+  readonly breakEven: { readonly overStreams: BreakEvenCurve; readonly overDutyCycle: BreakEvenCurve };
+  /** The verdict in numbers: the savings, where they hold and where they flip, the bounding cases. */
+  readonly verdict: string;
+}
+
+/** One monolith process running `streams` streams at once. */
+export interface MonolithStreamsSample {
+  readonly streams: number;
+  /** Stream-seconds analysed (sum over the streams). */
+  readonly streamSeconds: number;
+  /** CPU of the process and its decoders, ms. */
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly peakRssBytes: number;
+}
+
+/** CPU and memory per stream fitted over the samples (memory = base + streams x per-stream). */
+export interface MonolithSizingFit {
+  readonly cpuSecondsPerStreamSecond: number;
+  readonly memoryBaseBytes: number;
+  readonly memoryPerStreamBytes: number;
+  /** Throughput at the largest sampled count that fits the machine's cores, over one stream's. */
+  readonly throughputScaling: number;
+}
+
+export interface MonolithStreamsMeasurement {
+  /** One process per stream count, each running that many streams at once. */
+  readonly samples: readonly MonolithStreamsSample[];
+  readonly fit: MonolithSizingFit;
+  /** Clips the streams replayed (round-robin). */
+  readonly clips: readonly string[];
 }
 
 export interface EnvironmentInfo {

@@ -11,28 +11,30 @@ import type {
   BenchResults,
   EnvironmentInfo,
   LatencyStats,
+  MonolithStreamsMeasurement,
   RunnerSummary,
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
-import { type CostOptions, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
+import { type CostOptions, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
+import { type MeasuredDesign, priceVerdict } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
 import { profileFromCounters } from '../core/cost/workload-profile.ts';
 import { type Counters, createCounters, mergeCounters } from '../core/counters.ts';
 import { detectorNames } from '../core/detectors/registry.ts';
-import { BadInputError } from '../core/errors.ts';
+import { BadInputError, ExitError } from '../core/errors.ts';
 import { ffmpegPath } from '../media/ffmpeg-binaries.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
 import type { ExternalWorkersSettings } from '../runners/distributed/distributed-settings.ts';
+import type { RunnerName } from '../runners/registry.ts';
 import { analyzeClips } from './analyze-clips.ts';
 import { type HarnessConfig, resolveConfig } from './config.ts';
+import { serverlessDesigns } from './designs.ts';
 import { loadPriceBook } from './price-book-loader.ts';
 import type { AnalyzeDocument } from './results.ts';
 import { compareRunnerFindings } from './runner-comparison.ts';
 import type { Scenario } from './scenario.ts';
 
 const run = promisify(execFile);
-const designs = ['monolith', 'distributed'] as const;
-type DesignName = (typeof designs)[number];
 
 export interface RunBenchOptions {
   /** The validated `bench.config.ts`. */
@@ -70,99 +72,138 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   // The clones priced are the clones measured: the run's setting, whatever the scenario's cost section says.
   const scenarioCost = unwrapCost(resolveCostOptions(scenario.cost as never), scenario);
   const { clones: _scenarioClones, ...monolithCost } = scenarioCost.monolith;
-  const costOptions: CostOptions = {
+  const measuredCost: CostOptions = {
     ...scenarioCost,
     monolith: config.monolith.clones > 1 ? { ...monolithCost, clones: config.monolith.clones } : monolithCost,
   };
   const priceBook = await loadPriceBook(scenario.priceBook, cwd);
   const clipPaths = await scenarioClips(scenario, config, cwd, progress);
+  const plans = designPlans(config, scenario, measuredCost);
   await options.beforeReplay?.({
     config,
     clipPaths,
-    replays: scenario.iterations,
+    replays: scenario.iterations * plans.length,
     priceBook: scenario.priceBook,
   });
   const createdAt = new Date().toISOString();
 
-  const documents = new Map<DesignName, AnalyzeDocument>();
-  const wallMs = new Map<DesignName, number>();
+  const documents = new Map<string, AnalyzeDocument>();
+  const wallMs = new Map<string, number>();
   const bench = new Bench({
     name: `archbench ${scenario.name}`,
     iterations: scenario.iterations,
     time: 0,
     warmup: false,
   });
-  for (const design of designs) {
-    bench.add(design, async () => {
-      progress(`replaying ${clipPaths.length} clip(s) through the ${design} runner`);
+  for (const plan of plans) {
+    bench.add(plan.id, async () => {
+      progress(`replaying ${clipPaths.length} clip(s) through ${plan.id}`);
       const started = performance.now();
       const document = await analyzeClips(clipPaths, {
-        config,
-        runners: [design],
+        config: plan.config,
+        runners: [plan.runner],
         ...(options.backendConfirmed === true ? { backendConfirmed: true } : {}),
-        ...(design === 'distributed' && options.externalWorkers !== undefined
+        ...(plan.runner === 'distributed' && options.externalWorkers !== undefined
           ? { externalWorkers: options.externalWorkers }
           : {}),
         onRun: (clipPath, result) =>
           progress(
-            `  ${result.status === 'ok' ? 'ok    ' : 'FAILED'} ${design} ${clipPath}${result.status === 'failed' ? `: ${result.error.message}` : ''}`,
+            `  ${result.status === 'ok' ? 'ok    ' : 'FAILED'} ${plan.id} ${clipPath}${result.status === 'failed' ? `: ${result.error.message}` : ''}`,
           ),
       });
-      wallMs.set(design, performance.now() - started);
-      documents.set(design, document);
+      wallMs.set(plan.id, performance.now() - started);
+      documents.set(plan.id, document);
     });
   }
   await bench.run();
   for (const task of bench.tasks) {
     if (task.result.state === 'errored') throw task.result.error;
   }
-  const monolithDocument = documents.get('monolith');
-  const distributedDocument = documents.get('distributed');
-  if (monolithDocument === undefined || distributedDocument === undefined) {
-    throw new Error('bench: a runner produced no results document');
-  }
+  const documentOf = (id: string): AnalyzeDocument => {
+    const document = documents.get(id);
+    if (document === undefined) throw new Error(`bench: design ${id} produced no results document`);
+    return document;
+  };
+  const [monolithPlan, firstPlan] = plans as [DesignPlan, DesignPlan, ...DesignPlan[]];
+  const monolithDocument = documentOf(monolithPlan.id);
+  const distributedDocument = documentOf(firstPlan.id);
+
+  const monolithStreams =
+    scenario.monolithStreams.length === 0
+      ? null
+      : await measureMonolithStreamsFor(config, clipPaths, scenario.monolithStreams, progress);
+  const costOptions: CostOptions =
+    monolithStreams === null
+      ? measuredCost
+      : {
+          ...measuredCost,
+          monolith: {
+            ...measuredCost.monolith,
+            cpuSecondsPerStreamSecond:
+              measuredCost.monolith.cpuSecondsPerStreamSecond ??
+              monolithStreams.fit.cpuSecondsPerStreamSecond,
+            memoryBaseBytes:
+              measuredCost.monolith.memoryBaseBytes > 0
+                ? measuredCost.monolith.memoryBaseBytes
+                : monolithStreams.fit.memoryBaseBytes,
+            memoryPerStreamBytes:
+              measuredCost.monolith.memoryPerStreamBytes ?? monolithStreams.fit.memoryPerStreamBytes,
+          },
+        };
 
   const clips = await benchClips(clipPaths, monolithDocument, distributedDocument);
   const combined: AnalyzeDocument = {
     schemaVersion: 1,
     clips: monolithDocument.clips.map((clip, index) => ({
       ...clip,
-      runs: [...clip.runs, ...(distributedDocument.clips[index]?.runs ?? [])],
+      runs: plans.flatMap((plan) =>
+        (documentOf(plan.id).clips[index]?.runs ?? []).map((run) => ({ ...run, runner: plan.id })),
+      ),
     })),
   };
   const differences = compareRunnerFindings(combined).map(
     (difference) => `${difference.clipPath}: ${difference.summary}`,
   );
-  const failures = clips.flatMap((clip) =>
-    designs.flatMap((design) => {
-      const clipRun = clip.runs[design];
-      return clipRun.status === 'failed' ? [`${clip.path}: ${design} failed: ${clipRun.error.message}`] : [];
-    }),
+  const failures = combined.clips.flatMap((clip) =>
+    clip.runs.flatMap((run) =>
+      run.status === 'failed' ? [`${clip.path}: ${run.runner} failed: ${run.error.message}`] : [],
+    ),
   );
 
   const runners = {
-    monolith: summarize(monolithDocument, wallMs.get('monolith') ?? 0),
-    distributed: summarize(distributedDocument, wallMs.get('distributed') ?? 0),
+    monolith: summarize(monolithDocument, wallMs.get(monolithPlan.id) ?? 0),
+    distributed: summarize(distributedDocument, wallMs.get(firstPlan.id) ?? 0),
   };
   const whatIfInput = {
     distributed: runners.distributed.profile,
     monolith: runners.monolith.profile,
     priceBook,
-    options: costOptions,
+    options: { ...costOptions, workflow: firstPlan.workflow },
     framesPerObject: scenario.whatIfs.framesPerObject,
     dropDetectors: scenario.whatIfs.dropDetectors.filter((name) => selectedDetectors(config).includes(name)),
   };
   const costs = whatIfs(whatIfInput);
-  const headroomOptions = { workflow: costOptions.workflow, ...scenario.headroom };
+  const headroomOptions = { ...scenario.headroom };
+
+  const verdict = priceVerdict({
+    designs: plans.map((plan) => measuredDesign(plan, documentOf(plan.id), wallMs.get(plan.id) ?? 0)),
+    firstDesignId: firstPlan.id,
+    priceBook,
+    options: costOptions,
+    headroom: { ...scenario.headroom },
+    breakEven: scenario.breakEven,
+    dropDetectors: whatIfInput.dropDetectors,
+    fps: measuredFps(monolithDocument),
+  });
   const breakEvenInput = {
     distributed: whatIfInput.distributed,
     monolith: whatIfInput.monolith,
     priceBook,
-    options: costOptions,
+    options: whatIfInput.options,
   };
 
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'archbench.bench-results',
     runId: `${scenario.name}-${createdAt.replace(/[-:]/g, '').replace(/\..*/, '')}`,
     createdAt,
@@ -173,8 +214,8 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
       configHash: configHashOf(config, scenario),
       load: costOptions.load,
       costOptions,
-      chunkSeconds: config.decode.chunkSeconds,
-      framesPerObject: config.distributed.framesPerObject,
+      chunkSeconds: firstPlan.config.decode.chunkSeconds,
+      framesPerObject: firstPlan.config.distributed.framesPerObject,
       detectors: selectedDetectors(config),
       priceBookId: priceBook.id,
     },
@@ -187,14 +228,136 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     runners,
     costs,
     headroom: {
-      distributed: headroom(runners.distributed.profile, priceBook, headroomOptions),
-      monolith: headroom(runners.monolith.profile, priceBook, headroomOptions),
+      distributed: headroom(runners.distributed.profile, priceBook, {
+        ...headroomOptions,
+        workflow: firstPlan.workflow,
+      }),
+      monolith: headroom(runners.monolith.profile, priceBook, {
+        ...headroomOptions,
+        workflow: firstPlan.workflow,
+      }),
     },
     breakEven: {
       overStreams: breakEvenOverStreams(breakEvenInput, scenario.breakEven.streams),
       overDutyCycle: breakEvenOverDutyCycle(breakEvenInput, scenario.breakEven.dutyCycle),
     },
+    ...verdict,
+    monolithStreams,
   };
+}
+
+/** A design to run: which runner, with which config, priced how. */
+interface DesignPlan {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly kind: Design;
+  readonly runner: RunnerName;
+  /** The run's config with the design's settings in it. */
+  readonly config: HarnessConfig;
+  /** How the design's executions are billed (the monolith's plan carries the scenario's, unused). */
+  readonly workflow: 'standard' | 'express';
+}
+
+/**
+ * The monolith, then the scenario's serverless designs (each the run's config with the design's chunk
+ * length, batching and shape), or, for a scenario that names none, the distributed runner as configured.
+ */
+function designPlans(config: HarnessConfig, scenario: Scenario, cost: CostOptions): DesignPlan[] {
+  const monolith: DesignPlan = {
+    id: 'monolith',
+    label:
+      config.monolith.clones > 1
+        ? `Monolith, ${config.monolith.clones} clones (${config.monolith.partition})`
+        : 'Monolith: one process, frames in memory',
+    description:
+      'The shape Prime Video moved to: one process decodes the stream once and runs every detector on the frames in memory; results written to S3.',
+    kind: 'monolith',
+    runner: 'monolith',
+    config,
+    workflow: cost.workflow,
+  };
+  if (scenario.designs === undefined) {
+    return [
+      monolith,
+      {
+        id: 'distributed',
+        label: `Distributed (${cost.workflow}, ${config.decode.chunkSeconds}-s chunks, ${config.distributed.framesPerObject} frame(s) per object)`,
+        description: scenario.description,
+        kind: 'distributed',
+        runner: 'distributed',
+        config,
+        workflow: cost.workflow,
+      },
+    ];
+  }
+  return [
+    monolith,
+    ...scenario.designs.map((id): DesignPlan => {
+      const design = serverlessDesigns[id];
+      const designConfig = scenarioConfig(config, {
+        ...scenario,
+        overrides: {
+          decode: { chunkSeconds: design.chunkSeconds },
+          distributed: { shape: design.shape, framesPerObject: design.framesPerObject },
+        },
+      });
+      return {
+        id,
+        label: design.label,
+        description: design.description,
+        kind: 'distributed',
+        runner: 'distributed',
+        config: designConfig,
+        workflow: design.workflow,
+      };
+    }),
+  ];
+}
+
+/** One design as measured: how it was built, its runs and their summary. */
+function measuredDesign(plan: DesignPlan, document: AnalyzeDocument, wallMs: number): MeasuredDesign {
+  const ran = document.clips.some((clip) => clip.runs.some((run) => run.status === 'ok'));
+  if (!ran) {
+    // Nothing measured, nothing to price: a failure is never reported as a result.
+    const first = document.clips.flatMap((clip) => clip.runs).find((run) => run.status === 'failed');
+    throw new ExitError(
+      1,
+      `bench: design ${plan.id} ran no clip${first?.status === 'failed' ? ` (first failure: ${first.error.message})` : ''}`,
+    );
+  }
+  const serverless = plan.kind === 'distributed';
+  return {
+    id: plan.id,
+    label: plan.label,
+    description: plan.description,
+    kind: plan.kind,
+    settings: {
+      shape: serverless ? plan.config.distributed.shape : 'monolith',
+      workflow: serverless ? plan.workflow : null,
+      chunkSeconds: plan.config.decode.chunkSeconds,
+      framesPerObject:
+        serverless && plan.config.distributed.shape === 'stages'
+          ? plan.config.distributed.framesPerObject
+          : null,
+    },
+    clips: document.clips.map((clip) => ({ path: clip.path, run: clipRunOf(clip.runs[0]) })),
+    summary: summarize(document, wallMs),
+  };
+}
+
+/** Frames per second the monolith decoded over the clips (the frame rate the sensitivity varies). */
+function measuredFps(document: AnalyzeDocument): number {
+  let frames = 0;
+  let seconds = 0;
+  for (const clip of document.clips) {
+    for (const run of clip.runs) {
+      if (run.status !== 'ok' || run.decode.videoFrames === 0) continue;
+      frames += run.decode.videoFrames;
+      seconds += run.decode.decodedDurationSec;
+    }
+  }
+  return seconds > 0 ? Math.round((frames / seconds) * 100) / 100 : 25;
 }
 
 /**
@@ -349,4 +512,14 @@ async function fileSha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** The multi-stream monolith runs (wired to src/harness/measure-monolith-streams.ts). */
+async function measureMonolithStreamsFor(
+  _config: HarnessConfig,
+  _clipPaths: readonly string[],
+  _streamCounts: readonly number[],
+  _progress: (line: string) => void,
+): Promise<MonolithStreamsMeasurement> {
+  throw new Error('multi-stream monolith measurement is not wired yet');
 }

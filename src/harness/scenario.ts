@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverlessDesignIds } from './designs.ts';
 
 /**
  * A named scenario (`scenarios/<name>.ts` exporting `defineScenario({...})`): which clips to replay, the
@@ -30,6 +31,17 @@ const scenarioSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * Serverless designs measured beside the monolith (src/harness/designs.ts), the first being the one the
+     * legacy sections (`runners.distributed`, what-ifs, break-even) describe. Absent: one design, the
+     * distributed runner as the config and `overrides` set it, priced with `cost.workflow`.
+     */
+    designs: z.array(z.enum(serverlessDesignIds)).min(1).optional(),
+    /**
+     * Streams run at once in one monolith process to fit its CPU and memory per stream (one process per
+     * count; empty: size the monolith from the one-stream runs).
+     */
+    monolithStreams: z.array(z.number().int().min(1).max(32)).default([]),
     /** Price book id in scenarios/price-books (or a path to one). */
     priceBook: z.string().min(1).default('aws-us-east-1-2026-11'),
     /** Cost model options (`resolveCostOptions`): load, free tier, hosting, architecture, workflow. */

@@ -75,6 +75,7 @@ const DIMENSION_COLORS: Readonly<Record<CostDimension, string>> = {
   's3-tier1': '#ea580c',
   's3-tier2': '#fb923c',
   's3-free': '#fed7aa',
+  's3-results-writes': '#9a3412',
   's3-temporary-storage': '#16a34a',
   's3-transfer': '#9ca3af',
 };

@@ -9,6 +9,7 @@ import type {
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptionsInput, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
+import { priceVerdict } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
 import { type PriceBook, parsePriceBook } from '../core/cost/price-book.ts';
 import { profileFromCounters } from '../core/cost/workload-profile.ts';
@@ -57,6 +58,7 @@ export const hostileStrings = {
   scenarioName: 'sample | prime-video-case',
   scenarioDescription:
     'Sample replay of the Prime Video monitoring case </script><script>alert(2)</script> & <!-- friends',
+  designLabel: 'First design <img src=y onerror=alert(3)> & "per-second"',
 } as const;
 
 const DETECTORS = ['freeze', 'black', 'silence', 'av-sync'] as const;
@@ -334,9 +336,39 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
     options: costOptions,
   };
   const scenarioHashInput = JSON.stringify({ costInput, DETECTORS, CHUNK_SECONDS, priceBook: priceBook.id });
+  const designClips = (design: Design) => clips.map((clip) => ({ path: clip.path, run: clip.runs[design] }));
+  const verdict = priceVerdict({
+    designs: [
+      {
+        id: 'monolith',
+        label: 'Monolith: one process, frames in memory',
+        description: 'One process decodes once and runs every detector in memory.',
+        kind: 'monolith',
+        settings: { shape: 'monolith', workflow: null, chunkSeconds: CHUNK_SECONDS, framesPerObject: null },
+        clips: designClips('monolith'),
+        summary: runner('monolith'),
+      },
+      {
+        id: 'sfn-per-second',
+        label: hostileStrings.designLabel,
+        description: 'Standard per stream-second, an S3 object per frame.',
+        kind: 'distributed',
+        settings: { shape: 'stages', workflow: 'standard', chunkSeconds: CHUNK_SECONDS, framesPerObject: 1 },
+        clips: designClips('distributed'),
+        summary: runner('distributed'),
+      },
+    ],
+    firstDesignId: 'sfn-per-second',
+    priceBook,
+    options: costOptions,
+    headroom: { taskIntegration: 'lambda', s3Prefixes: 'per-stream' },
+    breakEven: { streams: { min: 1, max: options.maxStreams ?? 1000 }, dutyCycle: {} },
+    dropDetectors: ['av-sync'],
+    fps: 25,
+  });
 
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'archbench.bench-results',
     runId: '2026-11-26T12-00-00Z-sample',
     createdAt: '2026-11-26T12:00:00.000Z',
@@ -375,5 +407,7 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
       overStreams: breakEvenOverStreams(curveInput, { min: 1, max: options.maxStreams ?? 1000 }),
       overDutyCycle: breakEvenOverDutyCycle(curveInput),
     },
+    ...verdict,
+    monolithStreams: null,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { s3TierOf } from '../counters.ts';
 import { BadInputError } from '../errors.ts';
 import {
   ec2InstanceOf,
@@ -9,7 +10,12 @@ import {
   type PriceKey,
   unitPriceOf,
 } from './price-book.ts';
-import { type WorkloadProfile, withFramesBatched, withoutDetectors } from './workload-profile.ts';
+import {
+  RESULTS_STAGE,
+  type WorkloadProfile,
+  withFramesBatched,
+  withoutDetectors,
+} from './workload-profile.ts';
 
 /**
  * The cost model: a workload profile (rates per stream-second) x a price book -> a monthly bill with one
@@ -55,6 +61,11 @@ export const COST_DIMENSIONS = {
   },
   's3-tier2': { label: 'S3 tier 2 requests (GET, HEAD, other)', category: 's3-requests', basis: 'count' },
   's3-free': { label: 'S3 DELETE requests (free)', category: 's3-requests', basis: 'count' },
+  's3-results-writes': {
+    label: 'S3 results writes (one PUT per stream per interval)',
+    category: 's3-requests',
+    basis: 'count',
+  },
   's3-temporary-storage': {
     label: 'S3 storage of temporary objects',
     category: 'storage',
@@ -114,13 +125,21 @@ export interface MonolithOptions {
    * bursty work favour serverless); `active-hours`: capacity runs only while streams are live.
    */
   readonly provisioning: 'always-on' | 'active-hours';
-  /** Memory the process needs regardless of streams, bytes. Default 0. */
+  /**
+   * Memory one monolith process needs regardless of its streams, bytes (runtime, model, buffers): paid
+   * once per Fargate task or EC2 instance. Default 0; the harness sets it from the multi-stream fit.
+   */
   readonly memoryBaseBytes: number;
   /**
-   * Memory per stream, bytes. Default: the profile's measured peak RSS, since the monolith runner
-   * analyses one stream per process (an upper bound for a process that shares a runtime among streams).
+   * Memory each further stream adds to a process, bytes. Default: the profile's measured peak RSS (an
+   * upper bound: one stream per process); the harness sets it from the multi-stream fit.
    */
   readonly memoryPerStreamBytes?: number | undefined;
+  /**
+   * CPU seconds per stream-second of one monolith process serving many streams. Default: the profile's
+   * CPU (one stream at a time); the harness sets it from the multi-stream fit.
+   */
+  readonly cpuSecondsPerStreamSecond?: number | undefined;
   /**
    * Monolith clones the runner measured (`--clones`): each clone is its own Fargate task or its own EC2
    * instance(s), sized for an equal share of the measured CPU and memory (which already hold the decode
@@ -141,6 +160,17 @@ export interface CostOptions {
   readonly workflow: 'standard' | 'express';
   /** Express workflow memory, MB, billed in 64 MB steps. Default 64. */
   readonly expressMemoryMb: number;
+  /**
+   * Commitment discounts (Savings Plans), percent off on-demand: `monolithCompute` on EC2 or Fargate,
+   * `lambdaDuration` on Lambda GB-s (Compute Savings Plans never cover requests). Default 0: list prices.
+   * The price book gives the ceilings the sensitivity analysis ranges over.
+   */
+  readonly discounts: { readonly monolithComputePercent: number; readonly lambdaDurationPercent: number };
+  /**
+   * Seconds between two results writes per stream (one S3 PUT each), the same for every design: what a
+   * service would write, not what the bench writes per fixture clip. Default 60.
+   */
+  readonly resultsWriteIntervalSec: number;
   /**
    * How long temporary objects stay in S3, seconds. Default: the mean measured execution duration (the
    * Aggregate step deletes a chunk's objects at the end of its execution).
@@ -178,6 +208,14 @@ const costOptionsSchema = z
     architecture: z.enum(['x86', 'arm']).default('x86'),
     workflow: z.enum(['standard', 'express']).default('standard'),
     expressMemoryMb: z.number().positive('must be a positive number').default(64),
+    discounts: z
+      .object({
+        monolithComputePercent: z.number().min(0).max(100).default(0),
+        lambdaDurationPercent: z.number().min(0).max(100).default(0),
+      })
+      .strict()
+      .default({ monolithComputePercent: 0, lambdaDurationPercent: 0 }),
+    resultsWriteIntervalSec: z.number().positive('must be a positive number').default(60),
     temporaryStorageResidenceSec: z.number().min(0, 'must be a non-negative number').optional(),
     monolith: z
       .object({
@@ -192,6 +230,7 @@ const costOptionsSchema = z
         provisioning: z.enum(['always-on', 'active-hours']).default(monolithDefaults.provisioning),
         memoryBaseBytes: z.number().min(0, 'must be a non-negative number').default(0),
         memoryPerStreamBytes: z.number().min(0, 'must be a non-negative number').optional(),
+        cpuSecondsPerStreamSecond: z.number().positive('must be a positive number').optional(),
         // No default: absent means 1, so results documents of single-monolith runs stay as they were.
         clones: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
       })
@@ -238,6 +277,16 @@ export interface MonolithSizing {
   readonly ec2?: {
     readonly instanceType: string;
     readonly instances: number;
+    readonly limitedBy: 'cpu' | 'memory';
+    /** Streams one instance's process serves (absent in documents written before 2026-12). */
+    readonly streamsPerInstance?: number;
+  };
+  /** Fargate with task sizes: the task size chosen, how many tasks, streams per task. */
+  readonly fargateTask?: {
+    readonly vcpus: number;
+    readonly memoryGiB: number;
+    readonly tasks: number;
+    readonly streamsPerTask: number;
     readonly limitedBy: 'cpu' | 'memory';
   };
 }
@@ -320,15 +369,29 @@ function bookLine(
   return makeLine(context, dimension, key, line.unit, unitPriceOf(line), quantity, freeQuantity, cost);
 }
 
-/** The S3 request and transfer lines, the same for both designs. */
+/**
+ * The S3 request and transfer lines, the same for every design. The runs write one results object per
+ * clip (stage `WriteResults`); a service writes on a cadence, so those requests are replaced by one PUT per
+ * stream every `resultsWriteIntervalSec`, the same for every design.
+ */
 function s3Lines(context: BillContext, profile: WorkloadProfile): CostLine[] {
   const seconds = context.activeStreamSeconds;
-  const tiers = profile.count.s3RequestsByTier;
+  const tiers = { ...profile.count.s3RequestsByTier };
+  for (const [operation, rate] of Object.entries(profile.count.s3RequestsByStage[RESULTS_STAGE] ?? {})) {
+    const tier = s3TierOf(operation);
+    tiers[tier] = Math.max(0, tiers[tier] - rate);
+  }
   const bytes = profile.count.s3BytesUp + profile.count.s3BytesDown;
   return [
     bookLine(context, 's3-tier1', 's3.requests.tier1', tiers.tier1 * seconds),
     bookLine(context, 's3-tier2', 's3.requests.tier2', tiers.tier2 * seconds),
     bookLine(context, 's3-free', 's3.requests.delete', tiers.free * seconds),
+    bookLine(
+      context,
+      's3-results-writes',
+      's3.requests.tier1',
+      seconds / context.options.resultsWriteIntervalSec,
+    ),
     bookLine(context, 's3-transfer', 'transfer.s3.sameRegion', (bytes * seconds) / BYTES_PER_GB),
   ];
 }
@@ -417,14 +480,22 @@ export function priceDistributed(
       profile.count.invocations * seconds,
       'lambda.requests',
     ),
-    bookLine(
-      context,
-      'lambda-duration',
-      durationKey,
-      profile.compute.lambdaGbSeconds * seconds,
-      'lambda.duration',
+    withDiscount(
+      bookLine(
+        context,
+        'lambda-duration',
+        durationKey,
+        profile.compute.lambdaGbSeconds * seconds,
+        'lambda.duration',
+      ),
+      options.discounts.lambdaDurationPercent,
     ),
   );
+  if (options.discounts.lambdaDurationPercent > 0) {
+    assumptions.push(
+      `Compute Savings Plan: ${options.discounts.lambdaDurationPercent}% off Lambda duration (requests are not covered).`,
+    );
+  }
   if (options.architecture === 'arm') {
     assumptions.push('Arm: the durations measured on this machine are reused unchanged.');
   }
@@ -449,52 +520,153 @@ function ceilWhole(value: number): number {
   return Math.ceil(value - 1e-9);
 }
 
+/** A line with a commitment discount (percent off its cost) applied. */
+function withDiscount(line: CostLine, percent: number): CostLine {
+  if (percent === 0) return line;
+  const factor = 1 - percent / 100;
+  return { ...line, cost: line.cost * factor, costPerStreamHour: line.costPerStreamHour * factor };
+}
+
+/** Rounds down, ignoring float noise just below a whole number. */
+function floorWhole(value: number): number {
+  return Math.floor(value + 1e-9);
+}
+
+/** What one monolith process needs: per stream CPU and memory, plus memory once per process. */
+interface ProcessNeed {
+  readonly cpuPerStream: number;
+  readonly bytesPerStream: number;
+  readonly baseBytes: number;
+  readonly utilization: number;
+}
+
 /**
- * The monolith's bill: container capacity sized from measured CPU seconds per stream-second and memory
- * at the target utilization, on Fargate (vCPU-hours and GB-hours, continuous) or EC2 (whole instances:
- * enough for both vCPUs and memory, at least one), plus its S3 requests.
+ * Streams one process fits into `vcpus` and `memoryGiB` at the target utilization (both the CPU and the
+ * memory bound; memory pays the process's base once), and which bound decided.
+ */
+function streamsPerUnit(
+  need: ProcessNeed,
+  vcpus: number,
+  memoryGiB: number,
+): { streams: number; limitedBy: 'cpu' | 'memory' } {
+  const byCpu = need.cpuPerStream > 0 ? (vcpus * need.utilization) / need.cpuPerStream : Infinity;
+  const byMemory =
+    need.bytesPerStream > 0
+      ? (memoryGiB * BYTES_PER_GB * need.utilization - need.baseBytes) / need.bytesPerStream
+      : memoryGiB * BYTES_PER_GB * need.utilization >= need.baseBytes
+        ? Infinity
+        : 0;
+  return { streams: floorWhole(Math.min(byCpu, byMemory)), limitedBy: byMemory < byCpu ? 'memory' : 'cpu' };
+}
+
+/**
+ * The monolith's bill: capacity sized from CPU seconds per stream-second and memory (a base per process
+ * plus a share per stream; from the multi-stream fit when the harness ran it) at the target utilization,
+ * on Fargate (tasks of a valid size, billed for their size; the cheapest size that fits) or EC2 (whole
+ * instances), plus its S3 requests. Each task or instance runs one monolith process serving many streams.
  */
 export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options: CostOptions): DesignCost {
   const context = billContext(book, options);
   const { streams, hoursPerMonth, dutyCycle } = options.load;
   const monolith = options.monolith;
   const utilization = monolith.targetUtilization;
-  const cpuSecondsPerStreamSecond = profile.compute.cpuMs / 1000;
-  const vcpus = (streams * cpuSecondsPerStreamSecond) / utilization;
+  const clones = monolith.clones ?? 1;
+  const cpuSecondsPerStreamSecond = monolith.cpuSecondsPerStreamSecond ?? profile.compute.cpuMs / 1000;
   const perStreamBytes = monolith.memoryPerStreamBytes ?? profile.compute.peakRssBytes;
-  const memoryGiB = (monolith.memoryBaseBytes + streams * perStreamBytes) / utilization / BYTES_PER_GB;
+  // Each clone runs its share of the detectors on every stream, so a clone's process needs a clone's share
+  // of the CPU and a stream's whole memory (each clone decodes the stream itself).
+  const need: ProcessNeed = {
+    cpuPerStream: cpuSecondsPerStreamSecond / clones,
+    bytesPerStream: perStreamBytes,
+    baseBytes: monolith.memoryBaseBytes,
+    utilization,
+  };
+  const vcpus = (streams * cpuSecondsPerStreamSecond) / utilization;
+  const memoryGiB =
+    (clones * monolith.memoryBaseBytes + streams * perStreamBytes) / utilization / BYTES_PER_GB;
   const hoursBilled = monolith.provisioning === 'always-on' ? hoursPerMonth : hoursPerMonth * dutyCycle;
   const arch = options.architecture;
-  const clones = monolith.clones ?? 1;
+  const discount = options.discounts.monolithComputePercent;
   const lines: CostLine[] = [];
   const assumptions: string[] = [
-    `Capacity = need / target utilization ${utilization}; vCPU need = streams x measured CPU seconds per stream-second.`,
+    `Capacity = need / target utilization ${utilization}; one monolith process per ${monolith.hosting === 'ec2' ? 'instance' : 'task'} serves as many streams as fit.`,
+    monolith.cpuSecondsPerStreamSecond === undefined
+      ? 'CPU per stream-second: measured with one stream at a time.'
+      : 'CPU per stream-second: fitted from runs of several streams in one process.',
     monolith.memoryPerStreamBytes === undefined
-      ? 'Memory need = streams x measured peak RSS (one stream per process, as the monolith runner measures it).'
-      : 'Memory need = configured base + streams x configured per-stream bytes.',
+      ? 'Memory need = streams x measured peak RSS (one stream per process: an upper bound).'
+      : `Memory need = ${(monolith.memoryBaseBytes / 2 ** 20).toFixed(0)} MiB per process + ${(perStreamBytes / 2 ** 20).toFixed(1)} MiB per stream.`,
     monolith.provisioning === 'always-on'
       ? 'Capacity runs the whole month, whatever the duty cycle.'
       : 'Capacity runs only while streams are live.',
   ];
+  if (discount > 0) assumptions.push(`Savings Plan: ${discount}% off the on-demand compute price.`);
   if (clones > 1) {
     assumptions.push(
-      `${clones} monolith clones, each its own ${monolith.hosting === 'ec2' ? 'EC2 instance(s)' : 'Fargate task'} sized for an equal share of the measured CPU and memory (which include the decode each clone repeats).`,
+      `${clones} monolith clones, each its own ${monolith.hosting === 'ec2' ? 'EC2 instance(s)' : 'Fargate task(s)'}, each with a share of the detectors' CPU and a whole stream's memory (each clone decodes the stream).`,
     );
   }
+  const discounted = (line: CostLine): CostLine => withDiscount(line, discount);
   let sizing: MonolithSizing;
 
   if (monolith.hosting === 'fargate') {
+    const vcpuKey: PriceKey = arch === 'arm' ? 'fargate.arm.vcpu' : 'fargate.x86.vcpu';
     const memoryKey: PriceKey = arch === 'arm' ? 'fargate.arm.memory' : 'fargate.x86.memory';
+    const taskSizes = book.fargateTaskSizes;
+    let billedVcpus = vcpus;
+    let billedMemoryGiB = memoryGiB;
+    let task: MonolithSizing['fargateTask'];
+    if (taskSizes === undefined) {
+      assumptions.push(
+        'Fargate billed for exactly the vCPUs and GB needed (this price book lists no task sizes).',
+      );
+    } else {
+      const hourly = (vcpu: number, gib: number): number =>
+        vcpu * unitPriceOf(book.lines[vcpuKey]) + gib * unitPriceOf(book.lines[memoryKey]);
+      let best:
+        | {
+            vcpus: number;
+            memoryGiB: number;
+            tasks: number;
+            streamsPerTask: number;
+            limitedBy: 'cpu' | 'memory';
+          }
+        | undefined;
+      for (const size of taskSizes.sizes) {
+        for (const gib of size.memoryGiB) {
+          const fit = streamsPerUnit(need, size.vcpus, gib);
+          if (fit.streams < 1) continue;
+          const tasks = clones * ceilWhole(streams / fit.streams);
+          if (
+            best === undefined ||
+            tasks * hourly(size.vcpus, gib) < best.tasks * hourly(best.vcpus, best.memoryGiB)
+          ) {
+            best = {
+              vcpus: size.vcpus,
+              memoryGiB: gib,
+              tasks,
+              streamsPerTask: fit.streams,
+              limitedBy: fit.limitedBy,
+            };
+          }
+        }
+      }
+      if (best === undefined) {
+        throw new BadInputError(
+          'no Fargate task size fits one monolith stream at the target utilization (memory or CPU per stream too large)',
+        );
+      }
+      billedVcpus = best.tasks * best.vcpus;
+      billedMemoryGiB = best.tasks * best.memoryGiB;
+      task = best;
+      assumptions.push(
+        `Fargate: ${best.tasks} task(s) of ${best.vcpus} vCPU and ${best.memoryGiB} GB (the cheapest valid task size for the load), ${best.streamsPerTask} stream(s) each; billed for the task size.`,
+      );
+    }
     lines.push(
-      bookLine(
-        context,
-        'fargate-vcpu',
-        arch === 'arm' ? 'fargate.arm.vcpu' : 'fargate.x86.vcpu',
-        vcpus * hoursBilled,
-      ),
-      bookLine(context, 'fargate-memory', memoryKey, memoryGiB * hoursBilled),
+      discounted(bookLine(context, 'fargate-vcpu', vcpuKey, billedVcpus * hoursBilled)),
+      discounted(bookLine(context, 'fargate-memory', memoryKey, billedMemoryGiB * hoursBilled)),
     );
-    assumptions.push('Fargate billed for exactly the vCPUs and GB needed (task sizes are not rounded up).');
     sizing = {
       hosting: 'fargate',
       architecture: arch,
@@ -503,6 +675,7 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
       memoryGiB,
       hoursBilledPerMonth: hoursBilled,
       ...(clones > 1 ? { clones } : {}),
+      ...(task === undefined ? {} : { fargateTask: task }),
     };
   } else {
     const instanceType = arch === 'arm' ? monolith.ec2ArmInstanceType : monolith.ec2InstanceType;
@@ -513,26 +686,32 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
     if (instance.architecture !== arch) {
       throw new BadInputError(`EC2 instance type "${instanceType}" is ${instance.architecture}, not ${arch}`);
     }
+    const fit = streamsPerUnit(need, instance.vcpus, instance.memoryGiB);
+    if (fit.streams < 1) {
+      throw new BadInputError(
+        `EC2 ${instanceType} does not fit one monolith stream at the target utilization (memory or CPU per stream too large)`,
+      );
+    }
     // Each clone runs on instances of its own: whole instances per clone, at least one each.
-    const byCpu = clones * ceilWhole(vcpus / clones / instance.vcpus);
-    const byMemory = clones * ceilWhole(memoryGiB / clones / instance.memoryGiB);
-    const instances = Math.max(clones, byCpu, byMemory);
+    const instances = clones * ceilWhole(streams / fit.streams);
     const unitPrice = unitPriceOf(instance);
     const quantity = instances * hoursBilled;
     lines.push(
-      makeLine(
-        context,
-        'ec2-instances',
-        ec2PriceKey(instanceType),
-        instance.unit,
-        unitPrice,
-        quantity,
-        0,
-        quantity * unitPrice,
+      discounted(
+        makeLine(
+          context,
+          'ec2-instances',
+          ec2PriceKey(instanceType),
+          instance.unit,
+          unitPrice,
+          quantity,
+          0,
+          quantity * unitPrice,
+        ),
       ),
     );
     assumptions.push(
-      `EC2 ${instanceType}: whole instances, enough for both vCPUs and memory, at least one${clones > 1 ? ' per clone' : ''}.`,
+      `EC2 ${instanceType}: whole instances, ${fit.streams} stream(s) each (${fit.limitedBy} decides), at least one${clones > 1 ? ' per clone' : ''}.`,
     );
     sizing = {
       hosting: 'ec2',
@@ -542,7 +721,7 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
       memoryGiB,
       hoursBilledPerMonth: hoursBilled,
       ...(clones > 1 ? { clones } : {}),
-      ec2: { instanceType, instances, limitedBy: byMemory > byCpu ? 'memory' : 'cpu' },
+      ec2: { instanceType, instances, limitedBy: fit.limitedBy, streamsPerInstance: fit.streams },
     };
   }
   lines.push(...s3Lines(context, profile));

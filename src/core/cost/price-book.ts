@@ -103,8 +103,14 @@ function lineSchema(unit: string) {
     .strict();
 }
 
+/** Lines a book may leave out (the cost model prices none of them). */
+const OPTIONAL_LINES: ReadonlySet<PriceKey> = new Set(['transfer.crossAz']);
+
 const lineShape = Object.fromEntries(
-  Object.entries(PRICE_LINE_UNITS).map(([key, unit]) => [key, lineSchema(unit)]),
+  Object.entries(PRICE_LINE_UNITS).map(([key, unit]) => [
+    key,
+    OPTIONAL_LINES.has(key as PriceKey) ? lineSchema(unit).optional() : lineSchema(unit),
+  ]),
 ) as { [K in PriceKey]: ReturnType<typeof lineSchema> };
 
 const instanceSchema = z
@@ -144,6 +150,37 @@ const quotaSchema = z
   })
   .strict();
 
+/** The CPU/memory pairs a Fargate task may have (a task is billed for its size, not for its use). */
+const fargateTaskSizesSchema = z
+  .object({
+    source: sourceId,
+    note,
+    sizes: z
+      .array(
+        z
+          .object({
+            vcpus: z.number().positive('must be a positive number'),
+            /** Memory sizes allowed with this CPU, GiB, ascending. */
+            memoryGiB: z.array(z.number().positive()).min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+const percentFact = z.object({ value: z.number().min(0).max(100), source: sourceId, note }).strict();
+
+/** Commitment discounts, as ceilings for a sensitivity range (never applied as one assumed figure). */
+const savingsPlansSchema = z
+  .object({
+    computeMaxPercent: percentFact,
+    ec2InstanceMaxPercent: percentFact,
+    fargateMaxPercent: percentFact,
+    lambdaDurationMaxPercent: percentFact,
+  })
+  .strict();
+
 const quotaSetShape = Object.fromEntries(QUOTA_KEYS.map((key) => [key, quotaSchema])) as {
   [K in QuotaKey]: typeof quotaSchema;
 };
@@ -163,6 +200,9 @@ const priceBookSchema = z
     sources: z.record(z.string(), sourceSchema),
     lines: z.object(lineShape).strict(),
     ec2Instances: z.record(z.string(), instanceSchema),
+    /** Absent in books before 2026-12: Fargate is then billed for exactly the vCPU and GB needed. */
+    fargateTaskSizes: fargateTaskSizesSchema.optional(),
+    savingsPlans: savingsPlansSchema.optional(),
     freeTiers: z.object(freeTierShape).strict(),
     quotas: z
       .object({
@@ -181,6 +221,8 @@ export type Ec2Instance = z.output<typeof instanceSchema>;
 export type FreeTier = z.output<typeof freeTierSchema>;
 export type Quota = z.output<typeof quotaSchema>;
 export type PriceSource = z.output<typeof sourceSchema>;
+export type FargateTaskSizes = z.output<typeof fargateTaskSizesSchema>;
+export type SavingsPlans = z.output<typeof savingsPlansSchema>;
 
 export type PriceBookResult = { ok: true; priceBook: PriceBook } | { ok: false; error: string };
 
@@ -223,7 +265,8 @@ export function parsePriceBook(json: unknown): PriceBookResult {
   const book = parsed.data;
   const knownSource = (id: string): boolean => Object.hasOwn(book.sources, id);
 
-  for (const [key, line] of Object.entries(book.lines) as [PriceKey, PriceLine][]) {
+  for (const [key, line] of Object.entries(book.lines) as [PriceKey, PriceLine | undefined][]) {
+    if (line === undefined) continue;
     if (!knownSource(line.source)) return fail(['lines', key, 'source'], `unknown source "${line.source}"`);
     let previous = 0;
     for (const [index, tier] of (line.tiers ?? []).entries()) {
@@ -241,6 +284,13 @@ export function parsePriceBook(json: unknown): PriceBookResult {
     if (!knownSource(instance.source)) {
       return fail(['ec2Instances', type, 'source'], `unknown source "${instance.source}"`);
     }
+  }
+  if (book.fargateTaskSizes !== undefined && !knownSource(book.fargateTaskSizes.source)) {
+    return fail(['fargateTaskSizes', 'source'], `unknown source "${book.fargateTaskSizes.source}"`);
+  }
+  for (const [key, fact] of Object.entries(book.savingsPlans ?? {})) {
+    if (!knownSource(fact.source))
+      return fail(['savingsPlans', key, 'source'], `unknown source "${fact.source}"`);
   }
   for (const [key, tier] of Object.entries(book.freeTiers) as [FreeTierKey, FreeTier][]) {
     if (!knownSource(tier.source))

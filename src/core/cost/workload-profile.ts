@@ -67,6 +67,15 @@ export interface WorkloadProfile {
   readonly compute: ComputeRates;
 }
 
+/**
+ * Stage of the runs' results writes (one object per clip). The cost model prices results on a cadence
+ * instead (`resultsWriteIntervalSec`), so it sets these requests aside.
+ */
+export const RESULTS_STAGE = 'WriteResults';
+
+/** The one task of the function-per-chunk shape (decode and every detector). */
+export const ANALYZE_TASK = 'AnalyzeChunk';
+
 /** Task and stage name of a detector in the distributed shape (`Detect freeze`). */
 export function detectStageOf(detector: string): string {
   return `Detect ${detector}`;
@@ -78,7 +87,7 @@ export function detectorFailedStateOf(detector: string): string {
 }
 
 /** CPU component names a detector's time is recorded under (monolith: `detect:<name>`). */
-function detectorComponentsOf(detector: string): readonly string[] {
+export function detectorComponentsOf(detector: string): readonly string[] {
   return [`detect:${detector}`, `detector:${detector}`];
 }
 
@@ -104,7 +113,7 @@ function sum(record: Readonly<Record<string, number>>): number {
 }
 
 /** The parts of a profile that are stored; totals are derived from them by `finishProfile`. */
-interface ProfileParts {
+export interface ProfileParts {
   readonly streamSeconds: number;
   readonly transitionsByState: Readonly<Record<string, number>>;
   readonly executions: number;
@@ -122,7 +131,8 @@ interface ProfileParts {
   readonly peakRssBytes: number;
 }
 
-function finishProfile(parts: ProfileParts): WorkloadProfile {
+/** A profile from its stored parts, with every total derived (for transforms of a measured profile). */
+export function finishProfile(parts: ProfileParts): WorkloadProfile {
   const byTier: Record<S3Tier, number> = { tier1: 0, tier2: 0, free: 0 };
   let writes = 0;
   let reads = 0;
@@ -166,7 +176,8 @@ function finishProfile(parts: ProfileParts): WorkloadProfile {
   };
 }
 
-function partsOf(profile: WorkloadProfile): ProfileParts {
+/** The stored parts of a profile, to transform and `finishProfile` again. */
+export function partsOf(profile: WorkloadProfile): ProfileParts {
   return {
     streamSeconds: profile.streamSeconds,
     transitionsByState: profile.count.transitionsByState,
@@ -245,11 +256,20 @@ export function withoutDetectors(profile: WorkloadProfile, detectors: readonly s
       byOperation[operation] = Math.max(0, (byOperation[operation] ?? 0) - rate);
     }
   }
+  // The function-per-chunk task runs every detector: it loses the dropped detectors' CPU time.
+  const billedMsByTask = without(parts.billedMsByTask, stages);
+  const analyzeMs = billedMsByTask[ANALYZE_TASK];
+  if (analyzeMs !== undefined) {
+    const droppedMs = Object.entries(parts.cpuMsByComponent)
+      .filter(([component]) => components.has(component))
+      .reduce((total, [, ms]) => total + ms, 0);
+    billedMsByTask[ANALYZE_TASK] = Math.max(0, analyzeMs - droppedMs);
+  }
   return finishProfile({
     ...parts,
+    billedMsByTask,
     transitionsByState: without(parts.transitionsByState, states),
     invocationsByTask: without(parts.invocationsByTask, stages),
-    billedMsByTask: without(parts.billedMsByTask, stages),
     memoryMbByTask: without(parts.memoryMbByTask, stages),
     s3RequestsByOperation: byOperation,
     s3RequestsByStage: without(parts.s3RequestsByStage, stages),

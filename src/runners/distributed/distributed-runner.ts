@@ -1,5 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { aggregateFindings } from '../../core/aggregate.ts';
+import { RESULTS_STAGE } from '../../core/cost/workload-profile.ts';
 import {
   type Counters,
   countCpu,
@@ -100,7 +101,7 @@ export const RUNNER_STAGES = Object.freeze({
   /** GETs of the chunk results the aggregator wrote. */
   collect: 'CollectChunkResults',
   /** The clip's results object, as in the monolith. */
-  write: 'WriteResults',
+  write: RESULTS_STAGE,
 });
 
 /** Longest wait for a clip's telemetry objects from external workers, ms (default). */

@@ -1,3 +1,4 @@
+import { ANALYZE_TASK } from '../../core/cost/workload-profile.ts';
 import type { RetrySettings } from './distributed-settings.ts';
 
 /**
@@ -18,7 +19,7 @@ export const STATE_NAMES = Object.freeze({
   detect: 'DetectDefects',
   aggregate: 'Aggregate',
   /** The one Task of the function-per-chunk shape: decode the chunk and run every detector in memory. */
-  analyze: 'AnalyzeChunk',
+  analyze: ANALYZE_TASK,
 });
 
 /** Name of detector `name`'s Task state inside `DetectDefects`. */

@@ -4,6 +4,7 @@ import {
   type ChunkAnalysis,
   type ResolvedDetector,
 } from '../../core/aggregate.ts';
+import { RESULTS_STAGE } from '../../core/cost/workload-profile.ts';
 import { countCpu, countSerialization, createCounters, mergeCounters } from '../../core/counters.ts';
 import type { DetectorPorts } from '../../core/detector.ts';
 import { peakRssBytes, reapedChildrenCpuMs, selfCpuMs } from '../../infra/process-usage.ts';
@@ -81,7 +82,7 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
     countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
     countCpu(counters, 'serialize', encodeCpuMs);
     await store.put(resultsKey, body, 'application/json');
-    mergeCounters(counters, s3Counters, 'WriteResults');
+    mergeCounters(counters, s3Counters, RESULTS_STAGE);
 
     // ffmpeg is a separate process: its CPU shows up in this process's reaped-children time once it exits.
     countCpu(counters, 'decode:ffmpeg', reapedChildrenCpuMs() - childCpuStart);
