@@ -573,11 +573,11 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
   const clones = monolith.clones ?? 1;
   const cpuSecondsPerStreamSecond = monolith.cpuSecondsPerStreamSecond ?? profile.compute.cpuMs / 1000;
   const perStreamBytes = monolith.memoryPerStreamBytes ?? profile.compute.peakRssBytes;
-  // Each clone runs its share of the detectors on every stream, so a clone's process needs a clone's share
-  // of the CPU and a stream's whole memory (each clone decodes the stream itself).
+  // The measured CPU and memory already hold every clone's work (each decodes the stream itself); each
+  // clone's process needs an equal share of them per stream, and its own base.
   const need: ProcessNeed = {
     cpuPerStream: cpuSecondsPerStreamSecond / clones,
-    bytesPerStream: perStreamBytes,
+    bytesPerStream: perStreamBytes / clones,
     baseBytes: monolith.memoryBaseBytes,
     utilization,
   };
@@ -603,7 +603,7 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
   if (discount > 0) assumptions.push(`Savings Plan: ${discount}% off the on-demand compute price.`);
   if (clones > 1) {
     assumptions.push(
-      `${clones} monolith clones, each its own ${monolith.hosting === 'ec2' ? 'EC2 instance(s)' : 'Fargate task(s)'}, each with a share of the detectors' CPU and a whole stream's memory (each clone decodes the stream).`,
+      `${clones} monolith clones, each its own ${monolith.hosting === 'ec2' ? 'EC2 instance(s)' : 'Fargate task(s)'}, each sized for an equal share of the measured CPU and memory per stream (which include the decode each clone repeats) plus its own base.`,
     );
   }
   const discounted = (line: CostLine): CostLine => withDiscount(line, discount);
