@@ -50,12 +50,13 @@ export interface RunBenchOptions {
   readonly backendConfirmed?: boolean;
   /**
    * Called once the clips are known, before any backend starts (the CLI prints the aws estimate and may
-   * refuse by throwing). `config` is the scenario's, `replays` how often each design replays the clips.
+   * refuse by throwing). `config` is the scenario's, `replays` how often the clips go through the monolith
+   * and through serverless designs (all of them together).
    */
   readonly beforeReplay?: (plan: {
     readonly config: HarnessConfig;
     readonly clipPaths: readonly string[];
-    readonly replays: number;
+    readonly replays: { readonly monolith: number; readonly distributed: number };
     readonly priceBook: string;
   }) => Promise<void>;
 }
@@ -82,7 +83,9 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   await options.beforeReplay?.({
     config,
     clipPaths,
-    replays: scenario.iterations * plans.length,
+    // Every serverless design is estimated with the first one's chunking (the default's finest: an upper
+    // bound for the others, which start fewer executions).
+    replays: { monolith: scenario.iterations, distributed: scenario.iterations * (plans.length - 1) },
     priceBook: scenario.priceBook,
   });
   const createdAt = new Date().toISOString();

@@ -124,6 +124,7 @@ interface Parameter {
 const MIB = 2 ** 20;
 const percent = (value: number): string => `${Number(value.toFixed(1))}%`;
 const count = (value: number): string => value.toLocaleString('en-US');
+const fpsLabel = (value: number): string => String(Number(value.toFixed(1)));
 
 /** The same variant with some options replaced. */
 function withOptions(variant: Variant, change: (options: CostOptions) => CostOptions): Variant {
@@ -236,10 +237,10 @@ function parametersOf(input: SensitivityInput): Parameter[] {
     {
       id: 'fps',
       label: 'Frame rate analysed',
-      baseLabel: `${measuredFps} fps`,
+      baseLabel: `${fpsLabel(measuredFps)} fps`,
       ends: [
-        { value: measuredFps / 2, label: `${measuredFps / 2} fps` },
-        { value: measuredFps * 2, label: `${measuredFps * 2} fps` },
+        { value: measuredFps / 2, label: `${fpsLabel(measuredFps / 2)} fps` },
+        { value: measuredFps * 2, label: `${fpsLabel(measuredFps * 2)} fps` },
       ],
       rangeNote: 'half to double the fixtures\u2019 frame rate (sampled detection to high-frame-rate sport)',
       apply: (variant, fps) =>
