@@ -66,8 +66,8 @@ export interface DesignSettings {
   readonly framesPerObject: number | null;
 }
 
-/** One design as measured and priced. */
-export interface DesignRun {
+/** A design as measured: how it was built and what its runs counted. */
+export interface MeasuredDesign {
   /** `monolith`, a key of the serverless design registry, or `distributed` (a scenario without designs). */
   readonly id: string;
   readonly label: string;
@@ -77,6 +77,10 @@ export interface DesignRun {
   /** Each clip's run through this design, in the scenario's clip order. */
   readonly clips: readonly { readonly path: string; readonly run: BenchClipRun }[];
   readonly summary: RunnerSummary;
+}
+
+/** One design as measured and priced. */
+export interface DesignRun extends MeasuredDesign {
   /** The design's bill at the scenario's load (measured counts and timings x the price book). */
   readonly cost: DesignCost;
   /** Serverless designs: the monolith against this design; null for the monolith. */

@@ -11,12 +11,13 @@ import type {
   BenchResults,
   EnvironmentInfo,
   LatencyStats,
+  MeasuredDesign,
   MonolithStreamsMeasurement,
   RunnerSummary,
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptions, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
-import { type MeasuredDesign, priceVerdict } from '../core/cost/design-verdict.ts';
+import { priceVerdict } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
 import { profileFromCounters } from '../core/cost/workload-profile.ts';
 import { type Counters, createCounters, mergeCounters } from '../core/counters.ts';

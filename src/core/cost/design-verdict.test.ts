@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunnerSummary } from '../bench-results.ts';
+import type { MeasuredDesign, RunnerSummary } from '../bench-results.ts';
 import { type CostOptions, type CostOptionsInput, resolveCostOptions } from './cost-model.ts';
-import { type MeasuredDesign, priceVerdict } from './design-verdict.ts';
+import { priceVerdict } from './design-verdict.ts';
 import { syntheticProfile, testPriceBook } from './test-profiles.ts';
 import type { WorkloadProfile } from './workload-profile.ts';
 
