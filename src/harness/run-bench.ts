@@ -30,6 +30,7 @@ import type { RunnerName } from '../runners/registry.ts';
 import { analyzeClips } from './analyze-clips.ts';
 import { type HarnessConfig, resolveConfig } from './config.ts';
 import { serverlessDesigns } from './designs.ts';
+import { measureMonolithStreams } from './measure-monolith-streams.ts';
 import { loadPriceBook } from './price-book-loader.ts';
 import type { AnalyzeDocument } from './results.ts';
 import { compareRunnerFindings } from './runner-comparison.ts';
@@ -149,9 +150,13 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
             memoryBaseBytes:
               measuredCost.monolith.memoryBaseBytes > 0
                 ? measuredCost.monolith.memoryBaseBytes
-                : monolithStreams.fit.memoryBaseBytes,
+                : Math.max(0, monolithStreams.fit.memoryBaseBytes),
             memoryPerStreamBytes:
-              measuredCost.monolith.memoryPerStreamBytes ?? monolithStreams.fit.memoryPerStreamBytes,
+              measuredCost.monolith.memoryPerStreamBytes ??
+              Math.max(0, monolithStreams.fit.memoryPerStreamBytes),
+            processCpuSecondsPerStreamSecond:
+              measuredCost.monolith.processCpuSecondsPerStreamSecond ??
+              monolithStreams.fit.nodeCpuSecondsPerStreamSecond,
           },
         };
 
@@ -518,12 +523,25 @@ async function fileSha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The multi-stream monolith runs (wired to src/harness/measure-monolith-streams.ts). */
+/**
+ * The multi-stream monolith on the scenario's clips: one fresh process per stream count, the fit the
+ * monolith's capacity is sized from.
+ */
 async function measureMonolithStreamsFor(
-  _config: HarnessConfig,
-  _clipPaths: readonly string[],
-  _streamCounts: readonly number[],
-  _progress: (line: string) => void,
+  config: HarnessConfig,
+  clipPaths: readonly string[],
+  streamCounts: readonly number[],
+  progress: (line: string) => void,
 ): Promise<MonolithStreamsMeasurement> {
-  throw new Error('multi-stream monolith measurement is not wired yet');
+  progress(`measuring the monolith with ${streamCounts.join(', ')} streams in one process`);
+  const measured = await measureMonolithStreams({
+    config,
+    clipPaths,
+    streamCounts,
+    onSample: (sample) =>
+      progress(
+        `  ${sample.streams} stream(s): ${(sample.cpuMs / 1000 / sample.streamSeconds).toFixed(3)} CPU-s per stream-second, peak ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      ),
+  });
+  return { samples: measured.samples, fit: measured.fit, skipped: measured.skipped, clips: [...clipPaths] };
 }
