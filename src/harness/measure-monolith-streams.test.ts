@@ -17,7 +17,7 @@ import { fixturePath, fixturesForTests } from './test-fixtures.ts';
 const config = { decode: defaultDecodeOptions, detectors: undefined };
 
 describe('measureMonolithStreams', () => {
-  it('measures k = 1 and 2 in fresh processes and fits them', async () => {
+  it('measures k = 1 and 2 in fresh processes on clips cut to 4 s, and fits them', async () => {
     const fixtures = await fixturesForTests();
     const before = liveChildCount();
     const clip = fixturePath(fixtures, 'av-sync-ok');
@@ -26,14 +26,16 @@ describe('measureMonolithStreams', () => {
       config,
       clipPaths: [clip],
       streamCounts: [1, 2],
+      secondsPerStream: 4,
       onSample: (sample) => seen.push(sample.streams),
     });
     expect(seen).toEqual([1, 2]);
     expect(result.samples.map((sample) => sample.streams)).toEqual([1, 2]);
     const [one, two] = result.samples;
-    // The 12-s clip, reused round-robin: 12 and 24 stream-seconds.
-    expect(one?.streamSeconds).toBeCloseTo(12, 1);
-    expect(two?.streamSeconds).toBeCloseTo(24, 1);
+    // The 12-s clip cut to its first 4 s, reused round-robin: 4 and 8 stream-seconds.
+    expect(one?.streamSeconds).toBeCloseTo(4, 1);
+    expect(two?.streamSeconds).toBeCloseTo(8, 1);
+    expect(result.clipPaths).toEqual([clip]);
     for (const sample of result.samples) {
       expect(sample.cpuMs).toBeGreaterThan(sample.nodeCpuMs);
       expect(sample.peakRssBytes).toBeGreaterThan(sample.nodePeakRssBytes);

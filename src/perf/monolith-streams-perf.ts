@@ -105,6 +105,17 @@ const scaling = fit.throughputScaling ?? Number.NaN;
 console.log(
   `throughput at k=${fit.throughputScalingStreams} on ${cores} cores = ${scaling.toFixed(2)} x one stream's (target >= 1.8: ${verdict(scaling >= 1.8)})`,
 );
+// What the cores allow at all: one stream already keeps ffmpeg's single-threaded decode on one core and the
+// detectors on another, so k streams cannot go faster than the cores divided by their CPU per stream-second.
+const single = medians.find((sample) => sample.streams === 1);
+const atScaling = medians.find((sample) => sample.streams === fit.throughputScalingStreams);
+if (single !== undefined && atScaling !== undefined) {
+  const singleRate = single.streamSeconds / (single.wallMs / 1000);
+  const cpuBound = cores / (atScaling.cpuMs / 1000 / atScaling.streamSeconds);
+  console.log(
+    `CPU ceiling at k=${atScaling.streams}: ${cores} cores / ${(atScaling.cpuMs / 1000 / atScaling.streamSeconds).toFixed(4)} CPU-s per stream-second = ${cpuBound.toFixed(1)} stream-s per s = ${(cpuBound / singleRate).toFixed(2)} x one stream's measured ${singleRate.toFixed(1)} (one stream busies ${(single.cpuMs / single.wallMs).toFixed(2)} cores)`,
+  );
+}
 
 if (process.env.PERF_LONG === '1') {
   const long = clipPathsOf(['long']);

@@ -5,6 +5,9 @@ import {
   fitLine,
   fitMonolithSizing,
   type MonolithStreamsSample,
+  maxStreamsPerProcess,
+  monolithEc2Fleet,
+  monolithFargateFleet,
 } from './monolith-sizing.ts';
 
 const MB = 1e6;
@@ -155,5 +158,88 @@ describe('fargateTaskSize', () => {
   it('refuses a negative or non-finite need', () => {
     expect(() => fargateTaskSize(-1, 1)).toThrow(RangeError);
     expect(() => fargateTaskSize(1, Number.NaN)).toThrow(RangeError);
+  });
+});
+
+const GiB = 2 ** 30;
+
+describe('monolith fleets', () => {
+  // 0.04 CPU-s per stream-second (0.01 of it the main thread), 256 MiB + 32 MiB per stream.
+  const fit = {
+    cpuSecondsPerStreamSecond: 0.04,
+    nodeCpuSecondsPerStreamSecond: 0.01,
+    memoryBaseBytes: 0.25 * GiB,
+    memoryPerStreamBytes: GiB / 32,
+  };
+
+  it('caps a process at u / main-thread CPU per stream-second', () => {
+    // 0.5 / 0.01 = 50 streams.
+    expect(maxStreamsPerProcess(fit, 0.5)).toBe(50);
+    expect(maxStreamsPerProcess({ ...fit, nodeCpuSecondsPerStreamSecond: 0.9 }, 0.5)).toBe(1);
+  });
+
+  it('picks the cheapest count of equal Fargate tasks', () => {
+    // 13 streams at u = 0.5, $1 per vCPU-hour and $0.1 per GB-hour. Per task count n, s = ceil(13 / n):
+    // n=1: 1.04 vCPU -> 2 vCPU (min 4 GiB), 1.3125 GiB -> 4: $2.40;
+    // n=2: s=7: 0.56 -> 1 vCPU (min 2 GiB), 0.9375 -> 2: 2 x $1.20 = $2.40;
+    // n=3: s=5: 0.4 -> 0.5 vCPU, 0.8125 -> 1 GiB: 3 x $0.60 = $1.80;
+    // n=4: s=4: 0.32 -> 0.5, 0.75 -> 1: $2.40;
+    // n=5: s=3: 0.24 -> 0.25, 0.6875 -> 1 GiB: 5 x $0.35 = $1.75 (the cheapest);
+    // n=7: s=2: 7 x $0.35 = $2.45; n=13: s=1: $4.55.
+    const fleet = monolithFargateFleet(
+      fit,
+      { streams: 13, targetUtilization: 0.5 },
+      { vcpuHour: 1, gbHour: 0.1 },
+    );
+    expect(fleet).toMatchObject({ tasks: 5, streamsPerTask: 3, vcpus: 0.25, memoryGiB: 1, cpuUnits: 256 });
+    expect(fleet.costPerHour).toBeCloseTo(1.75, 12);
+    expect(fleet.neededVcpus).toBeCloseTo(0.24, 12);
+    expect(fleet.neededMemoryGiB).toBeCloseTo(0.6875, 12);
+  });
+
+  it('never puts more streams in a task than its process serves', () => {
+    // CPU per stream tiny, memory free: one 0.25-vCPU task would do, but 120 / 50 per process = 3 tasks at least.
+    const light = { ...fit, cpuSecondsPerStreamSecond: 0.001, memoryBaseBytes: 0, memoryPerStreamBytes: 0 };
+    const fleet = monolithFargateFleet(
+      light,
+      { streams: 120, targetUtilization: 0.5 },
+      { vcpuHour: 1, gbHour: 0 },
+    );
+    expect(fleet).toMatchObject({ tasks: 3, streamsPerTask: 40, vcpus: 0.25, memoryGiB: 0.5 });
+    expect(fleet.costPerHour).toBeCloseTo(0.75, 12);
+  });
+
+  it('sizes whole EC2 instances by CPU or by memory, processes within the per-process cap', () => {
+    const need = { streams: 120, targetUtilization: 0.5 };
+    // 4 vCPU, 8 GiB: CPU 0.5 x 4 / 0.04 = 50 streams; memory 0.25 + 50/32 = 1.8125 <= 4 GiB fits.
+    expect(monolithEc2Fleet(fit, need, { vcpus: 4, memoryGiB: 8 })).toEqual({
+      instances: 3,
+      streamsPerInstance: 50,
+      processesPerInstance: 1,
+      limitedBy: 'cpu',
+    });
+    // 16 vCPU, 2 GiB: budget 1 GiB; 24 streams: 0.25 + 0.75 = 1 fits, 25: 1.03 does not. 120 / 24 = 5.
+    expect(monolithEc2Fleet(fit, need, { vcpus: 16, memoryGiB: 2 })).toEqual({
+      instances: 5,
+      streamsPerInstance: 24,
+      processesPerInstance: 1,
+      limitedBy: 'memory',
+    });
+    // 16 vCPU, 64 GiB: CPU 200 streams in 4 processes of 50: 4 x 0.25 + 6.25 = 7.25 <= 32 GiB.
+    expect(monolithEc2Fleet(fit, need, { vcpus: 16, memoryGiB: 64 })).toEqual({
+      instances: 1,
+      streamsPerInstance: 200,
+      processesPerInstance: 4,
+      limitedBy: 'cpu',
+    });
+  });
+
+  it('refuses a utilization outside (0, 1] and a stream that fits nowhere', () => {
+    expect(() =>
+      monolithEc2Fleet(fit, { streams: 1, targetUtilization: 0 }, { vcpus: 4, memoryGiB: 8 }),
+    ).toThrow(RangeError);
+    expect(() =>
+      monolithEc2Fleet(fit, { streams: 1, targetUtilization: 0.5 }, { vcpus: 4, memoryGiB: 0.5 }),
+    ).toThrow(/does not fit/);
   });
 });

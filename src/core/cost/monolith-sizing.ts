@@ -242,3 +242,155 @@ export function fargateTaskSize(vcpus: number, memoryGiB: number): FargateTaskSi
   // Unreachable: each task's share is at most the largest size.
   throw new Error(`no Fargate task size fits ${cpuNeed} vCPU and ${memoryNeed} GiB`);
 }
+
+/** What sizing a monolith fleet takes from the fit. */
+export type MonolithSizingFigures = Pick<
+  MonolithSizingFit,
+  'cpuSecondsPerStreamSecond' | 'nodeCpuSecondsPerStreamSecond' | 'memoryBaseBytes' | 'memoryPerStreamBytes'
+>;
+
+/** The load and the stated assumption a fleet is sized for. */
+export interface MonolithFleetNeed {
+  /** Concurrent streams to serve. */
+  readonly streams: number;
+  /**
+   * Share of each resource the streams may use, 0 < u <= 1: an assumption, not a measurement, and stated
+   * with the result. The headroom covers peaks, noisy neighbours and what the samples did not see.
+   */
+  readonly targetUtilization: number;
+}
+
+const BYTES_PER_GIB = 2 ** 30;
+
+/**
+ * Most streams one monolith process serves at `targetUtilization`: its detectors run on one main
+ * thread, so streams x node CPU per stream-second stays within u of one core. At least 1.
+ */
+export function maxStreamsPerProcess(fit: MonolithSizingFigures, targetUtilization: number): number {
+  if (!(fit.nodeCpuSecondsPerStreamSecond > 0)) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.floor(targetUtilization / fit.nodeCpuSecondsPerStreamSecond + EPSILON));
+}
+
+function checkNeed(need: MonolithFleetNeed): void {
+  if (!(Number.isInteger(need.streams) && need.streams >= 1)) {
+    throw new RangeError(`a monolith fleet needs a whole number of streams >= 1 (got ${need.streams})`);
+  }
+  if (!(need.targetUtilization > 0 && need.targetUtilization <= 1)) {
+    throw new RangeError(`target utilization must be in (0, 1] (got ${need.targetUtilization})`);
+  }
+}
+
+/** A fleet of equal Fargate tasks, one monolith process each. */
+export interface MonolithFargateFleet extends FargateTaskSize {
+  /** Streams one task serves (the last may serve fewer). */
+  readonly streamsPerTask: number;
+  /** What one task needs before rounding to a valid size: vCPUs and GiB at the target utilization. */
+  readonly neededVcpus: number;
+  readonly neededMemoryGiB: number;
+  /** Hourly price of the whole fleet at the prices given, USD. */
+  readonly costPerHour: number;
+}
+
+/**
+ * The cheapest fleet of equal Fargate tasks, one monolith process per task, for `need.streams`: for each
+ * task count n (from the fewest the per-process limit and the largest task allow, up to one per stream),
+ * every task serves ceil(streams / n) streams and gets the smallest valid size covering
+ * (streams x CPU per stream-second) / u vCPUs and (base + streams x per-stream) / u GiB; the n with the
+ * lowest price at `prices` wins (ties: fewer tasks). Fargate bills per second with a one-minute minimum,
+ * which continuous streams never reach.
+ */
+export function monolithFargateFleet(
+  fit: MonolithSizingFigures,
+  need: MonolithFleetNeed,
+  prices: { readonly vcpuHour: number; readonly gbHour: number },
+): MonolithFargateFleet {
+  checkNeed(need);
+  const u = need.targetUtilization;
+  const perProcess = maxStreamsPerProcess(fit, u);
+  let best: MonolithFargateFleet | undefined;
+  for (
+    let tasks = Math.ceil(need.streams / Math.min(perProcess, need.streams));
+    tasks <= need.streams;
+    tasks++
+  ) {
+    const streamsPerTask = Math.ceil(need.streams / tasks);
+    // ceil(streams / n) repeats for many n: only the smallest n of each value can win.
+    if (tasks > 1 && Math.ceil(need.streams / (tasks - 1)) === streamsPerTask) continue;
+    const neededVcpus = (streamsPerTask * fit.cpuSecondsPerStreamSecond) / u;
+    const neededMemoryGiB =
+      (fit.memoryBaseBytes + streamsPerTask * fit.memoryPerStreamBytes) / u / BYTES_PER_GIB;
+    if (
+      neededVcpus > FARGATE_MAX_TASK.vcpus + EPSILON ||
+      neededMemoryGiB > FARGATE_MAX_TASK.memoryGiB + EPSILON
+    ) {
+      continue;
+    }
+    const size = fargateTaskSize(neededVcpus, neededMemoryGiB);
+    const costPerHour = tasks * (size.vcpus * prices.vcpuHour + size.memoryGiB * prices.gbHour);
+    if (best === undefined || costPerHour < best.costPerHour - EPSILON) {
+      best = { ...size, tasks, streamsPerTask, neededVcpus, neededMemoryGiB, costPerHour };
+    }
+  }
+  if (best === undefined) {
+    throw new RangeError('one stream needs more than the largest Fargate task (16 vCPU, 120 GiB)');
+  }
+  return best;
+}
+
+/** An EC2 instance type's capacity. */
+export interface Ec2Capacity {
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+}
+
+/** Whole EC2 instances of one type, each running as many monolith processes as its streams need. */
+export interface MonolithEc2Fleet {
+  readonly instances: number;
+  /** Streams one instance serves at most at the target utilization (its capacity, whatever the load). */
+  readonly streamsPerInstance: number;
+  /** Monolith processes per full instance (each within `maxStreamsPerProcess`). */
+  readonly processesPerInstance: number;
+  /** What stops an instance taking one more stream. */
+  readonly limitedBy: 'cpu' | 'memory';
+}
+
+/**
+ * Whole instances for `need.streams`: an instance takes the most streams s with s x CPU per
+ * stream-second <= u x its vCPUs and (processes x base + s x per-stream) <= u x its memory, where
+ * processes = ceil(s / maxStreamsPerProcess); at least one instance.
+ */
+export function monolithEc2Fleet(
+  fit: MonolithSizingFigures,
+  need: MonolithFleetNeed,
+  instance: Ec2Capacity,
+): MonolithEc2Fleet {
+  checkNeed(need);
+  const u = need.targetUtilization;
+  const perProcess = maxStreamsPerProcess(fit, u);
+  const memoryBytes = u * instance.memoryGiB * BYTES_PER_GIB;
+  const fitsMemory = (streams: number): boolean =>
+    Math.ceil(streams / perProcess) * fit.memoryBaseBytes + streams * fit.memoryPerStreamBytes <= memoryBytes;
+  const byCpu =
+    fit.cpuSecondsPerStreamSecond > 0
+      ? Math.floor((u * instance.vcpus) / fit.cpuSecondsPerStreamSecond + EPSILON)
+      : Number.MAX_SAFE_INTEGER;
+  // Memory use only grows with streams: the largest count that fits, by bisection below the CPU bound.
+  let low = 0;
+  let high = byCpu;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fitsMemory(middle)) low = middle;
+    else high = middle - 1;
+  }
+  if (low === 0) {
+    throw new RangeError(
+      `one monolith stream does not fit ${instance.vcpus} vCPU and ${instance.memoryGiB} GiB at utilization ${u}`,
+    );
+  }
+  return {
+    instances: Math.ceil(need.streams / low),
+    streamsPerInstance: low,
+    processesPerInstance: Math.ceil(low / perProcess),
+    limitedBy: low < byCpu ? 'memory' : 'cpu',
+  };
+}

@@ -8,7 +8,12 @@
  */
 import type { MonolithStreamsSample } from '../../core/cost/monolith-sizing.ts';
 import type { DetectorPorts } from '../../core/detector.ts';
-import { toErrorDocument } from '../../core/errors.ts';
+import {
+  BadInputError,
+  type ErrorDocument,
+  ServiceUnavailableError,
+  toErrorDocument,
+} from '../../core/errors.ts';
 import { liveChildPids } from '../../infra/child-processes.ts';
 import {
   peakRssBytes,
@@ -69,7 +74,8 @@ async function measure(settings: StreamsMeasurementSettings): Promise<MonolithSt
   const childCpuMs = reapedChildrenCpuMs() - childCpuStart;
   const nodeCpuMs = selfCpuMs() - nodeCpuStart;
   const failed = runs.find((run) => run.status === 'failed');
-  if (failed !== undefined) throw new Error(`${failed.clip.path}: ${failed.error.message}`);
+  // The stream's error already names its clip; its kind (bad input or a bug) decides the parent's error.
+  if (failed !== undefined) throw errorFromDocument(failed.error);
   const nodePeakRssBytes = peakRssBytes();
   return {
     streams: settings.streams,
@@ -83,6 +89,12 @@ async function measure(settings: StreamsMeasurementSettings): Promise<MonolithSt
     peakRssBytes: nodePeakRssBytes + decoders.maxBytes,
     nodePeakRssBytes,
   };
+}
+
+function errorFromDocument(error: ErrorDocument): Error {
+  if (error.kind === 'bad-input') return new BadInputError(error.message);
+  if (error.kind === 'unavailable') return new ServiceUnavailableError(error.message);
+  return new Error(error.message);
 }
 
 /** Opens what every process opens once (the ONNX session) by scoring one blank frame. */
