@@ -49,8 +49,20 @@ interface ContainerRun {
   readonly index: number | undefined;
   startedId: number;
   failed: boolean;
-  /** Map iterations started and not yet ended: index -> lane. */
+  /** Map iterations started and not yet ended: index -> lane (in the order they started). */
   readonly openIterations: Map<number, string>;
+  /** Whether an iteration of this Map run failed: AWS starts no further iteration after that. */
+  iterationFailed: boolean;
+  /** Iterations the engine started after a failed one: their events are not recorded. */
+  readonly suppressedIterations: Set<number>;
+}
+
+/** A Parallel or Map run that failed: recorded as `*StateFailed` unless a retry follows. */
+interface PendingContainerFailure {
+  readonly info: StateInfo;
+  readonly index: number | undefined;
+  readonly key: string;
+  readonly lastInside: number;
 }
 
 const NO_DATA_TRUNCATION = { truncated: false } as const;
@@ -98,6 +110,12 @@ export class ExecutionRunner implements ActivityAttemptOwner {
   readonly #pending = new Map<string, PendingAttempt[]>();
   readonly #scheduled = new Map<ActivityAttempt, ScheduledAttempt>();
   readonly #enteredIdByState = new Map<string, number>();
+  /**
+   * Container runs that failed, by container key, not recorded yet: AWS records `MapStateFailed` and
+   * `ParallelStateFailed` only when no retry follows (a retry starts the next run right after the last
+   * event inside the failed one).
+   */
+  readonly #pendingFailures = new Map<string, PendingContainerFailure>();
 
   constructor(init: ExecutionRunnerInit) {
     this.#init = init;
@@ -218,6 +236,7 @@ export class ExecutionRunner implements ActivityAttemptOwner {
   // ---- translation -------------------------------------------------------------------------------
 
   #process(event: EngineEvent): void {
+    this.#recordPendingFailures(event);
     switch (event.type) {
       case 'StateEntered':
         this.#onStateEntered(event);
@@ -278,6 +297,13 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const state = event.state;
     const info = state === undefined ? undefined : this.#info(state.name);
     if (state === undefined || info === undefined || this.#isOrphan(info, event.index)) return;
+    if (this.#isSuppressed(info, event.index)) {
+      // The engine ran a state of an iteration AWS would not have started: its request is not served.
+      if (this.#init.compiled.activityTasks.has(info.name)) {
+        this.#pending.get(info.name)?.shift()?.reject(this.#abandonedError());
+      }
+      return;
+    }
     if (CONTAINER_TYPES.has(info.type)) this.#deadRuns.delete(this.#containerKey(info.name, event.index));
     const enteredId = this.#recordFor(info, event.index, `${info.type}StateEntered`, {
       stateEnteredEventDetails: {
@@ -295,7 +321,12 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const info = event.state === undefined ? undefined : this.#info(event.state.name);
     if (info === undefined || this.#isOrphan(info, event.index)) return;
     if (CONTAINER_TYPES.has(info.type)) {
-      this.#deadRuns.delete(this.#containerKey(info.name, event.index));
+      const key = this.#containerKey(info.name, event.index);
+      this.#deadRuns.delete(key);
+      const failure = this.#pendingFailures.get(key);
+      this.#pendingFailures.delete(key);
+      // As on AWS: the new run's *StateStarted follows the last event inside the failed run.
+      if (failure !== undefined) this.#lanes.set(this.#laneOf(info, event.index), failure.lastInside);
       this.#startContainerRun(info, event.index, event.state?.input);
     } else if (this.#init.compiled.activityTasks.has(info.name)) {
       this.#scheduleNext(info, event.index);
@@ -310,6 +341,18 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       const key = this.#containerKey(info.name, event.index);
       const run = this.#runs.get(key);
       if (run !== undefined && !run.failed) {
+        // The engine can drop the last iteration's end event of a Map holding another Map: an exited
+        // Map has no open iteration left.
+        for (const [iteration, lane] of [...run.openIterations].sort(([a], [b]) => a - b)) {
+          this.#record(
+            lane,
+            'MapIterationSucceeded',
+            { mapIterationSucceededEventDetails: { name: info.name, index: iteration } },
+            [info.name, ...info.containers],
+            run.index,
+          );
+        }
+        run.openIterations.clear();
         const lastInside = this.#lastInside.get(key) ?? run.startedId;
         this.#recordAfter(info, event.index, `${info.type}StateSucceeded`, lastInside, {});
       }
@@ -334,8 +377,27 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     this.#abortInside(info, event.index, run);
     run.failed = true;
     const lastInside = this.#lastInside.get(key) ?? run.startedId;
-    this.#recordAfter(info, event.index, `${info.type}StateFailed`, lastInside, {});
+    this.#pendingFailures.set(key, { info, index: event.index, key, lastInside });
     this.#deadRuns.add(key);
+  }
+
+  /** Records the pending container failures, unless `event` is the retry of that container. */
+  #recordPendingFailures(event: EngineEvent): void {
+    for (const [key, failure] of this.#pendingFailures) {
+      const retry =
+        event.type === 'StateRetried' &&
+        event.state?.name === failure.info.name &&
+        this.#containerKey(failure.info.name, event.index) === key;
+      if (retry) continue;
+      this.#pendingFailures.delete(key);
+      this.#recordAfter(
+        failure.info,
+        failure.index,
+        `${failure.info.type}StateFailed`,
+        failure.lastInside,
+        {},
+      );
+    }
   }
 
   #onMapIteration(event: EngineEvent): void {
@@ -349,13 +411,19 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const lane = `${mapName}@${index}`;
     const details = { mapIterationStartedEventDetails: { name: mapName, index } };
     if (event.type === 'MapIterationStarted') {
+      if (run.iterationFailed) {
+        run.suppressedIterations.add(index);
+        return;
+      }
       this.#lanes.set(lane, run.startedId);
       run.openIterations.set(index, lane);
       this.#record(lane, 'MapIterationStarted', details, [mapName, ...info.containers], run.index);
       return;
     }
+    if (run.suppressedIterations.has(index)) return;
     run.openIterations.delete(index);
     const type = event.type === 'MapIterationSucceeded' ? 'MapIterationSucceeded' : 'MapIterationFailed';
+    if (type === 'MapIterationFailed') run.iterationFailed = true;
     const detailsKey =
       type === 'MapIterationSucceeded'
         ? 'mapIterationSucceededEventDetails'
@@ -376,7 +444,14 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const details: Record<string, object> =
       length === undefined ? {} : { mapStateStartedEventDetails: { length } };
     const startedId = this.#recordFor(info, index, type, details);
-    this.#runs.set(key, { index, startedId, failed: false, openIterations: new Map() });
+    this.#runs.set(key, {
+      index,
+      startedId,
+      failed: false,
+      openIterations: new Map(),
+      iterationFailed: false,
+      suppressedIterations: new Set(),
+    });
     this.#latestRunKey.set(info.name, key);
     this.#lastInside.set(key, startedId);
     const suffix = this.#laneSuffix(info, index);
@@ -425,6 +500,18 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       for (const pending of list) pending.reject(this.#abandonedError());
       this.#pending.delete(stateName);
     }
+  }
+
+  /**
+   * Whether the state runs in a Map iteration the endpoint does not record (started by the engine after
+   * another iteration failed). Events carry the outermost Map's iteration index, so that Map's is checked.
+   */
+  #isSuppressed(info: StateInfo, index: number | undefined): boolean {
+    if (index === undefined) return false;
+    const outermostMap = [...info.containers].reverse().find((name) => this.#info(name)?.type === 'Map');
+    if (outermostMap === undefined) return false;
+    const run = this.#runs.get(this.#latestRunKey.get(outermostMap) ?? outermostMap);
+    return run?.suppressedIterations.has(index) === true;
   }
 
   #isOrphan(info: StateInfo, index: number | undefined): boolean {
@@ -529,6 +616,16 @@ export class ExecutionRunner implements ActivityAttemptOwner {
   }
 
   #laneOf(info: StateInfo, index: number | undefined): string {
+    const innermost = info.containers[0];
+    const container = innermost === undefined ? undefined : this.#info(innermost);
+    if (container?.type === 'Map' && container.underMap && info.scope === container.name) {
+      // A state directly inside a nested Map: the engine gives the outermost Map's index, not this Map's
+      // iteration. The engine runs such iterations one after the other: the state belongs to the one
+      // that started last and has not ended.
+      const run = this.#runs.get(this.#latestRunKey.get(container.name) ?? container.name);
+      const open = run === undefined ? undefined : [...run.openIterations.values()].at(-1);
+      if (open !== undefined) return open;
+    }
     return `${info.scope}${this.#laneSuffix(info, index)}`;
   }
 
