@@ -343,16 +343,7 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       if (run !== undefined && !run.failed) {
         // The engine can drop the last iteration's end event of a Map holding another Map: an exited
         // Map has no open iteration left.
-        for (const [iteration, lane] of [...run.openIterations].sort(([a], [b]) => a - b)) {
-          this.#record(
-            lane,
-            'MapIterationSucceeded',
-            { mapIterationSucceededEventDetails: { name: info.name, index: iteration } },
-            [info.name, ...info.containers],
-            run.index,
-          );
-        }
-        run.openIterations.clear();
+        this.#endOpenIterations(info, run, 'MapIterationSucceeded');
         const lastInside = this.#lastInside.get(key) ?? run.startedId;
         this.#recordAfter(info, event.index, `${info.type}StateSucceeded`, lastInside, {});
       }
@@ -473,18 +464,29 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       scheduled.pending.reject(this.#abandonedError());
       this.#record(scheduled.lane, 'TaskStateAborted', {}, inner.containers, scheduled.index);
     }
-    if (info.type === 'Map') {
-      for (const [iteration, lane] of run.openIterations) {
-        this.#record(
-          lane,
-          'MapIterationAborted',
-          { mapIterationAbortedEventDetails: { name: info.name, index: iteration } },
-          [info.name, ...info.containers],
-          run.index,
-        );
-      }
-      run.openIterations.clear();
+    if (info.type === 'Map') this.#endOpenIterations(info, run, 'MapIterationAborted');
+  }
+
+  /** Records the end of every iteration of a Map run still open, in index order. */
+  #endOpenIterations(
+    info: StateInfo,
+    run: ContainerRun,
+    type: 'MapIterationSucceeded' | 'MapIterationAborted',
+  ): void {
+    const detailsKey =
+      type === 'MapIterationSucceeded'
+        ? 'mapIterationSucceededEventDetails'
+        : 'mapIterationAbortedEventDetails';
+    for (const [iteration, lane] of [...run.openIterations].sort(([a], [b]) => a - b)) {
+      this.#record(
+        lane,
+        type,
+        { [detailsKey]: { name: info.name, index: iteration } },
+        [info.name, ...info.containers],
+        run.index,
+      );
     }
+    run.openIterations.clear();
   }
 
   /**
