@@ -8,6 +8,7 @@ import {
 import type { EngineErrors } from './engine-errors.ts';
 import { CONTAINER_TYPES, type EngineEvent, inCausalOrder } from './engine-event-order.ts';
 import { ExecutionHistory } from './execution-history.ts';
+import { awsRuntimeCause } from './runtime-error-cause.ts';
 import type { CompiledDefinition, StateInfo } from './state-machine-definition.ts';
 
 /** DescribeExecution `status`. */
@@ -116,6 +117,8 @@ export class ExecutionRunner implements ActivityAttemptOwner {
    * event inside the failed one).
    */
   readonly #pendingFailures = new Map<string, PendingContainerFailure>();
+  /** The cause AWS gives a `States.Runtime` failure, by the engine's message for it. */
+  readonly #runtimeCauses = new Map<string, string>();
 
   constructor(init: ExecutionRunnerInit) {
     this.#init = init;
@@ -267,7 +270,11 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       }
       case 'ExecutionFailed': {
         const error = event.Error || undefined;
-        const cause = causeText(event.Cause);
+        const engineCause = causeText(event.Cause);
+        const cause =
+          error === 'States.Runtime' && engineCause !== undefined
+            ? (this.#runtimeCauses.get(engineCause) ?? engineCause)
+            : engineCause;
         this.#finish(
           'FAILED',
           'ExecutionFailed',
@@ -359,6 +366,7 @@ export class ExecutionRunner implements ActivityAttemptOwner {
 
   #onStateFailed(event: EngineEvent): void {
     const info = event.state === undefined ? undefined : this.#info(event.state.name);
+    if (info !== undefined && !CONTAINER_TYPES.has(info.type)) this.#noteRuntimeCause(info, event);
     // Task failures are already recorded as ActivityFailed/ActivityTimedOut; other states fail silently
     // on AWS too (the ExecutionFailed or the Catch target follows).
     if (info === undefined || !CONTAINER_TYPES.has(info.type) || this.#isOrphan(info, event.index)) return;
@@ -370,6 +378,24 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const lastInside = this.#lastInside.get(key) ?? run.startedId;
     this.#pendingFailures.set(key, { info, index: event.index, key, lastInside });
     this.#deadRuns.add(key);
+  }
+
+  /** Remembers how AWS words the cause of a `States.Runtime` failure of a (non-container) state. */
+  #noteRuntimeCause(info: StateInfo, event: EngineEvent): void {
+    const engineMessage = causeText(event.Cause);
+    if (event.Error !== 'States.Runtime' || engineMessage === undefined) return;
+    // The endpoint's own runtime errors (a missing activity) are worded as AWS words them already.
+    if (engineMessage.startsWith('An error occurred while executing the state')) return;
+    this.#runtimeCauses.set(
+      engineMessage,
+      awsRuntimeCause({
+        stateName: info.name,
+        enteredEventId: this.#enteredIdByState.get(info.name) ?? 0,
+        definition: info.definition,
+        input: event.state?.input,
+        engineMessage,
+      }),
+    );
   }
 
   /** Records the pending container failures, unless `event` is the retry of that container. */

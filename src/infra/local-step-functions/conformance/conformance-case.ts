@@ -72,12 +72,6 @@ export interface CaseComparison {
   readonly billed: { readonly aws: number; readonly endpoint: number };
   /** Differences in status, output, error or cause. */
   readonly outcomeDifferences: readonly string[];
-  /**
-   * The cause of a `States.Runtime` failure, worded differently: not an outcome difference. AWS writes
-   * its own message (the state, its entry event id, the failing field and input); the endpoint gives the
-   * engine's. Clients cannot act on the wording, only on the error name.
-   */
-  readonly runtimeCauseWording?: { readonly endpoint: unknown; readonly aws: unknown };
   /** Differences in the event history (canonical form, see `canonicalHistory`). */
   readonly historyDifferences: readonly string[];
   /**
@@ -142,15 +136,12 @@ export function compareWithAws(testCase: ConformanceCase, replay: Replay): CaseC
       outcome.push(`output ${JSON.stringify(output)}, AWS ${JSON.stringify(expected.output)}`);
     }
   }
-  let runtimeCauseWording: CaseComparison['runtimeCauseWording'];
   if (expected.status === 'FAILED') {
     for (const field of ['error', 'cause'] as const) {
       const ours = parseMaybe(replay[field]);
       const aws = parseMaybe(expected[field]);
-      if (isDeepStrictEqual(ours, aws)) continue;
-      const runtime = expected.error === 'States.Runtime' && replay.error === 'States.Runtime';
-      if (field === 'cause' && runtime) runtimeCauseWording = { endpoint: ours, aws };
-      else outcome.push(`${field} ${JSON.stringify(ours)}, AWS ${JSON.stringify(aws)}`);
+      if (isDeepStrictEqual(ours, aws) || matchesPlaceholders(ours, aws)) continue;
+      outcome.push(`${field} ${JSON.stringify(ours)}, AWS ${JSON.stringify(aws)}`);
     }
   }
   const branchIndexes = parallelBranchIndexes(testCase.definition);
@@ -163,8 +154,20 @@ export function compareWithAws(testCase: ConformanceCase, replay: Replay): CaseC
     orderDifferences: hasParallel(testCase.definition)
       ? []
       : lineDifferences(idOrder(replay.events), idOrder(expected.events)),
-    ...(runtimeCauseWording === undefined ? {} : { runtimeCauseWording }),
   };
+}
+
+/**
+ * LocalStack's snapshot transformer replaced JSON inputs inside messages with `<json-input:N>`: such a
+ * recorded text matches any text there.
+ */
+function matchesPlaceholders(ours: unknown, aws: unknown): boolean {
+  if (typeof ours !== 'string' || typeof aws !== 'string' || !aws.includes('<json-input:')) return false;
+  const pattern = aws
+    .split(/<json-input:\d+>/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${pattern}$`, 's').test(ours);
 }
 
 function parseMaybe(value: unknown): unknown {
