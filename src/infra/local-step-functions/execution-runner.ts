@@ -47,15 +47,20 @@ interface ScheduledAttempt {
 
 /** One run of a Parallel or Map state (a new one per entry and per retry). */
 interface ContainerRun {
+  readonly name: string;
   readonly index: number | undefined;
   startedId: number;
   failed: boolean;
+  /** Whether the container exited (succeeded) after this run. */
+  exited: boolean;
   /** Map iterations started and not yet ended: index -> lane (in the order they started). */
   readonly openIterations: Map<number, string>;
   /** Whether an iteration of this Map run failed: AWS starts no further iteration after that. */
   iterationFailed: boolean;
   /** Iterations the engine started after a failed one: their events are not recorded. */
   readonly suppressedIterations: Set<number>;
+  /** The iteration the engine started last (recorded or suppressed). */
+  lastStartedIteration: number | undefined;
 }
 
 /** A Parallel or Map run that failed: recorded as `*StateFailed` unless a retry follows. */
@@ -347,6 +352,7 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     if (CONTAINER_TYPES.has(info.type)) {
       const key = this.#containerKey(info.name, event.index);
       const run = this.#runs.get(key);
+      if (run !== undefined) run.exited = true;
       if (run !== undefined && !run.failed) {
         // The engine can drop the last iteration's end event of a Map holding another Map: an exited
         // Map has no open iteration left.
@@ -373,11 +379,54 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const key = this.#containerKey(info.name, event.index);
     const run = this.#runs.get(key);
     if (run === undefined) return;
+    this.#failNestedMaps(info);
     this.#abortInside(info, event.index, run);
     run.failed = true;
     const lastInside = this.#lastInside.get(key) ?? run.startedId;
     this.#pendingFailures.set(key, { info, index: event.index, key, lastInside });
     this.#deadRuns.add(key);
+  }
+
+  /**
+   * When a Map nested in a failing container had a failed iteration, the engine logs neither that Map's
+   * failure nor the failure of the iteration holding it (it goes straight to the outer container's
+   * failure). AWS records both: `MapStateFailed`, then `MapIterationFailed` of the enclosing Map.
+   */
+  #failNestedMaps(container: StateInfo): void {
+    const failing = [...this.#runs.entries()]
+      .map(([key, run]) => ({ key, run, info: this.#info(run.name) }))
+      .filter(
+        (entry): entry is { key: string; run: ContainerRun; info: StateInfo } =>
+          entry.info?.type === 'Map' &&
+          entry.info.containers.includes(container.name) &&
+          entry.run.iterationFailed &&
+          !entry.run.failed &&
+          !entry.run.exited,
+      )
+      .sort((a, b) => b.info.containers.length - a.info.containers.length);
+    for (const { key, run, info } of failing) {
+      run.failed = true;
+      this.#endOpenIterations(info, run, 'MapIterationAborted');
+      this.#recordAfter(info, run.index, 'MapStateFailed', this.#lastInside.get(key) ?? run.startedId, {});
+      this.#deadRuns.add(key);
+      const enclosing = info.containers[0] === undefined ? undefined : this.#info(info.containers[0]);
+      if (enclosing?.type !== 'Map') continue;
+      const outer = this.#runs.get(this.#latestRunKey.get(enclosing.name) ?? enclosing.name);
+      // The iteration holding the failed Map: the outermost Map's is the events' index; a nested one's is
+      // the iteration that started last.
+      const iteration = enclosing.underMap ? [...(outer?.openIterations.keys() ?? [])].at(-1) : run.index;
+      const lane = iteration === undefined ? undefined : outer?.openIterations.get(iteration);
+      if (outer === undefined || iteration === undefined || lane === undefined) continue;
+      outer.openIterations.delete(iteration);
+      outer.iterationFailed = true;
+      this.#record(
+        lane,
+        'MapIterationFailed',
+        { mapIterationFailedEventDetails: { name: enclosing.name, index: iteration } },
+        [enclosing.name, ...enclosing.containers],
+        outer.index,
+      );
+    }
   }
 
   /** Remembers how AWS words the cause of a `States.Runtime` failure of a (non-container) state. */
@@ -428,6 +477,7 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const lane = `${mapName}@${index}`;
     const details = { mapIterationStartedEventDetails: { name: mapName, index } };
     if (event.type === 'MapIterationStarted') {
+      run.lastStartedIteration = index;
       if (run.iterationFailed) {
         run.suppressedIterations.add(index);
         return;
@@ -462,12 +512,15 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       length === undefined ? {} : { mapStateStartedEventDetails: { length } };
     const startedId = this.#recordFor(info, index, type, details);
     this.#runs.set(key, {
+      name: info.name,
+      exited: false,
       index,
       startedId,
       failed: false,
       openIterations: new Map(),
       iterationFailed: false,
       suppressedIterations: new Set(),
+      lastStartedIteration: undefined,
     });
     this.#latestRunKey.set(info.name, key);
     this.#lastInside.set(key, startedId);
@@ -532,14 +585,16 @@ export class ExecutionRunner implements ActivityAttemptOwner {
 
   /**
    * Whether the state runs in a Map iteration the endpoint does not record (started by the engine after
-   * another iteration failed). Events carry the outermost Map's iteration index, so that Map's is checked.
+   * another iteration failed). Events carry the outermost Map's iteration index, so that Map's is checked
+   * by index; a nested Map runs its iterations one after the other, so its last started one is checked.
    */
   #isSuppressed(info: StateInfo, index: number | undefined): boolean {
-    if (index === undefined) return false;
-    const outermostMap = [...info.containers].reverse().find((name) => this.#info(name)?.type === 'Map');
-    if (outermostMap === undefined) return false;
-    const run = this.#runs.get(this.#latestRunKey.get(outermostMap) ?? outermostMap);
-    return run?.suppressedIterations.has(index) === true;
+    const maps = info.containers.filter((name) => this.#info(name)?.type === 'Map');
+    return maps.some((name, at) => {
+      const run = this.#runs.get(this.#latestRunKey.get(name) ?? name);
+      const iteration = at === maps.length - 1 ? index : run?.lastStartedIteration;
+      return iteration !== undefined && run?.suppressedIterations.has(iteration) === true;
+    });
   }
 
   #isOrphan(info: StateInfo, index: number | undefined): boolean {
