@@ -539,7 +539,11 @@ function tiersText(line: PriceLine): string {
 
 function priceBookSection(results: BenchResults): SafeHtml {
   const book = results.priceBook;
-  const lines = (Object.keys(PRICE_LINE_UNITS) as PriceKey[]).map((key) => ({ key, line: book.lines[key] }));
+  // Optional lines (transfer.crossAz since 2026-12) are listed only when the book has them.
+  const lines = (Object.keys(PRICE_LINE_UNITS) as PriceKey[]).flatMap((key) => {
+    const line: PriceLine | undefined = book.lines[key];
+    return line === undefined ? [] : [{ key, line }];
+  });
   const instances = Object.entries(book.ec2Instances);
   const freeTiers = Object.entries(book.freeTiers);
   const quotas = QUOTA_KEYS.map((key) => ({
