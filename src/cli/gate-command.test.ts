@@ -30,9 +30,11 @@ function captureIo(): CommandIo & { stdout: () => string; stderr: () => string }
 
 const noSummary = {};
 const baselineDoc = buildSampleResults({ costOptions: { load: { streams: 10 } } });
+/** Prime Video's first design: the legacy `distributed` runner. */
+const FIRST = 'sfn-per-second';
 const regressedDoc = rebuildResults(baselineDoc, {
   counters: (design, _clip, counters) => {
-    if (design === 'distributed') addStageRequests(counters, 'ConvertMedia', 'PutObject', 250);
+    if (design === FIRST) addStageRequests(counters, 'ConvertMedia', 'PutObject', 250);
   },
 });
 
