@@ -143,6 +143,25 @@ function savingText(saving: number | null): string {
   return saving === null ? 'n/a' : formatPercent(saving);
 }
 
+/** A headline card: the monolith's saving against one serverless design. */
+function savingCard(
+  title: string,
+  design: DesignRun | undefined,
+  perStreamHour: number,
+  saving: number | null,
+): SafeHtml {
+  return card(
+    title,
+    savingText(saving),
+    [
+      html`<code>${design?.id ?? ''}</code>: ${formatUsd(perStreamHour)} per stream-hour`,
+      design?.label ?? '',
+      cheaperPhrase(saving),
+    ],
+    'ours',
+  );
+}
+
 function headline(results: BenchResults): SafeHtml {
   const top = results.headline;
   const monolith = results.designs[0];
@@ -156,26 +175,8 @@ ${card(
   formatUsd(top.monolithPerStreamHour),
   ['per stream-hour', monolith === undefined ? '' : `${formatUsd(monolith.cost.totalPerMonth)} per month`],
 )}
-${card(
-  "Saving vs Prime Video's first design",
-  savingText(top.savingsVsFirstPercent),
-  [
-    html`<code>${top.firstDesignId}</code>: ${formatUsd(top.firstPerStreamHour)} per stream-hour`,
-    first?.label ?? '',
-    cheaperPhrase(top.savingsVsFirstPercent),
-  ],
-  'ours',
-)}
-${card(
-  'Saving vs the cheapest serverless design',
-  savingText(top.savingsVsCheapestPercent),
-  [
-    html`<code>${top.cheapestServerlessId}</code>: ${formatUsd(top.cheapestPerStreamHour)} per stream-hour`,
-    cheapest?.label ?? '',
-    cheaperPhrase(top.savingsVsCheapestPercent),
-  ],
-  'ours',
-)}
+${savingCard("Saving vs Prime Video's first design", first, top.firstPerStreamHour, top.savingsVsFirstPercent)}
+${savingCard('Saving vs the cheapest serverless design', cheapest, top.cheapestPerStreamHour, top.savingsVsCheapestPercent)}
 ${card(
   'Savings, Prime Video (published)',
   primeVideoClaim.headline,
