@@ -8,7 +8,7 @@ import { displayPath } from '../media/probe.ts';
 export const priceBooksDir = path.join('scenarios', 'price-books');
 
 /** The price book used when a scenario names none. */
-export const defaultPriceBookId = 'aws-us-east-1-2026-11';
+export const defaultPriceBookId = 'aws-us-east-1-2026-12';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 

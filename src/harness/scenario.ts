@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serverlessDesignIds } from './designs.ts';
+import { defaultPriceBookId } from './price-book-loader.ts';
 
 /**
  * A named scenario (`scenarios/<name>.ts` exporting `defineScenario({...})`): which clips to replay, the
@@ -43,7 +44,7 @@ const scenarioSchema = z
      */
     monolithStreams: z.array(z.number().int().min(1).max(32)).default([]),
     /** Price book id in scenarios/price-books (or a path to one). */
-    priceBook: z.string().min(1).default('aws-us-east-1-2026-11'),
+    priceBook: z.string().min(1).default(defaultPriceBookId),
     /** Cost model options (`resolveCostOptions`): load, free tier, hosting, architecture, workflow. */
     cost: z.record(z.string(), z.unknown()).default({}),
     headroom: z

@@ -71,9 +71,13 @@ describe('priceDistributed', () => {
     expect(duration.quantity).toBeCloseTo(1_084_050, 6);
     expect(duration.cost).toBeCloseTo(18.067536135, 9);
     expect(duration).toMatchObject({ basis: 'compute', priceKey: 'lambda.duration.x86' });
-    // Tier 1: 29.1/s x 3600 x $0.000005 = $0.5238 per stream-hour; x 730 = $382.374 per month.
-    expect(line(cost, 's3-tier1').costPerStreamHour).toBeCloseTo(0.5238, 12);
-    expect(line(cost, 's3-tier1').cost).toBeCloseTo(382.374, 9);
+    // Tier 1 without the run's one results PUT per clip (0.1/s): 29.0/s x 3600 x $0.000005 = $0.522 per
+    // stream-hour; x 730 = $381.06 per month. Results are priced on a cadence instead: one PUT per 60 s,
+    // 2,628,000 / 60 = 43,800 x $0.000005 = $0.219.
+    expect(line(cost, 's3-tier1').costPerStreamHour).toBeCloseTo(0.522, 12);
+    expect(line(cost, 's3-tier1').cost).toBeCloseTo(381.06, 9);
+    expect(line(cost, 's3-results-writes').quantity).toBeCloseTo(43_800, 9);
+    expect(line(cost, 's3-results-writes').cost).toBeCloseTo(0.219, 12);
     // Tier 2: 28/s x 2,628,000 = 73,584,000 x $0.0000004 = $29.4336.
     expect(line(cost, 's3-tier2').cost).toBeCloseTo(29.4336, 9);
     expect(line(cost, 's3-free').cost).toBe(0);
@@ -85,12 +89,12 @@ describe('priceDistributed', () => {
     expect(line(cost, 's3-transfer').quantity).toBeCloseTo(76_992.1875, 6);
     expect(line(cost, 's3-transfer').cost).toBe(0);
 
-    const total = 394.2 + 2.1024 + 18.067536135 + 382.374 + 29.4336 + 0.00044921875;
+    const total = 394.2 + 2.1024 + 18.067536135 + 381.06 + 0.219 + 29.4336 + 0.00044921875;
     expect(cost.totalPerMonth).toBeCloseTo(total, 8);
     expect(cost.totalPerStreamHour).toBeCloseTo(total / 730, 10);
     // Compute-derived: Lambda duration and temporary storage; the rest is count-derived.
     expect(cost.byBasis.compute.perMonth).toBeCloseTo(18.067536135 + 0.00044921875, 9);
-    expect(cost.byBasis.count.perMonth).toBeCloseTo(394.2 + 2.1024 + 382.374 + 29.4336, 8);
+    expect(cost.byBasis.count.perMonth).toBeCloseTo(394.2 + 2.1024 + 381.06 + 0.219 + 29.4336, 8);
   });
 
   it('applies the monthly free tiers once per account when on', () => {
@@ -103,7 +107,7 @@ describe('priceDistributed', () => {
     // (1,084,050 - 400,000) GB-s x $0.0000166667 = $11.400856135.
     expect(line(cost, 'lambda-duration').cost).toBeCloseTo(11.400856135, 9);
     // S3 has no free tier in the book.
-    expect(line(cost, 's3-tier1').cost).toBeCloseTo(382.374, 9);
+    expect(line(cost, 's3-tier1').cost).toBeCloseTo(381.06, 9);
   });
 
   it('bills nothing for usage inside the free tier', () => {
@@ -177,14 +181,16 @@ describe('priceMonolith', () => {
     expect(line(cost, 'fargate-vcpu').cost).toBeCloseTo(236.4032, 9);
     expect(line(cost, 'fargate-memory').cost).toBeCloseTo(32.4485, 9);
     expect(line(cost, 'fargate-vcpu').basis).toBe('compute');
-    // One results PUT per 10 s: 0.1/s x 10 streams x 2,628,000 s = 2,628,000 x $0.000005 = $13.14 (count).
-    expect(line(cost, 's3-tier1').cost).toBeCloseTo(13.14, 9);
-    expect(line(cost, 's3-tier1').basis).toBe('count');
-    const total = 236.4032 + 32.4485 + 13.14;
+    // The run's one results PUT per clip is replaced by the cadence: 10 streams x 2,628,000 s / 60 s =
+    // 438,000 PUTs x $0.000005 = $2.19 (count); no other tier 1 request.
+    expect(line(cost, 's3-tier1').cost).toBe(0);
+    expect(line(cost, 's3-results-writes').cost).toBeCloseTo(2.19, 9);
+    expect(line(cost, 's3-results-writes').basis).toBe('count');
+    const total = 236.4032 + 32.4485 + 2.19;
     expect(cost.totalPerMonth).toBeCloseTo(total, 9);
     // 10 streams x 730 h = 7,300 stream-hours.
     expect(cost.totalPerStreamHour).toBeCloseTo(total / 7300, 12);
-    expect(cost.byBasis.count.perMonth).toBeCloseTo(13.14, 9);
+    expect(cost.byBasis.count.perMonth).toBeCloseTo(2.19, 9);
   });
 
   it('rounds EC2 up to whole instances for vCPUs and for memory', () => {
@@ -194,20 +200,35 @@ describe('priceMonolith', () => {
         book,
         options({ load: { streams }, monolith: { hosting: 'ec2', targetUtilization: 0.5, ...extra } }),
       );
-    // 10 streams: 8 vCPU / 4 = 2 instances; 10 GiB / 8 = 1.25 -> 2. 2 x 730 h x $0.17 = $248.20.
-    expect(ec2(10).sizing?.ec2).toEqual({ instanceType: 'c6i.xlarge', instances: 2, limitedBy: 'cpu' });
+    // One process per instance: 4 vCPU x 0.5 / 0.4 = 5 streams by CPU, 8 GiB x 0.5 / 0.5 GiB = 8 by memory,
+    // so 5 per instance. 10 streams: 2 instances; 2 x 730 h x $0.17 = $248.20.
+    expect(ec2(10).sizing?.ec2).toEqual({
+      instanceType: 'c6i.xlarge',
+      instances: 2,
+      limitedBy: 'cpu',
+      streamsPerInstance: 5,
+    });
     expect(line(ec2(10), 'ec2-instances').cost).toBeCloseTo(248.2, 9);
     expect(line(ec2(10), 'ec2-instances').priceKey).toBe('ec2:c6i.xlarge');
-    // 11 streams: 8.8 vCPU / 4 = 2.2 -> 3 instances: 3 x 730 x $0.17 = $372.30.
+    // 11 streams: ceil(11 / 5) = 3 instances: 3 x 730 x $0.17 = $372.30.
     expect(line(ec2(11), 'ec2-instances').cost).toBeCloseTo(372.3, 9);
     // 1 stream still needs one instance: 730 x $0.17 = $124.10.
     expect(line(ec2(1), 'ec2-instances').cost).toBeCloseTo(124.1, 9);
-    // 2 GiB per stream: 10 x 2 / 0.5 = 40 GiB / 8 = 5 instances (memory binds): 5 x 730 x $0.17 = $620.50.
+    // 2 GiB per stream: 8 GiB x 0.5 / 2 GiB = 2 streams per instance (memory binds), 5 instances:
+    // 5 x 730 x $0.17 = $620.50.
     const memoryBound = ec2(10, { memoryPerStreamBytes: 2 * 2 ** 30 });
     expect(memoryBound.sizing?.ec2).toEqual({
       instanceType: 'c6i.xlarge',
       instances: 5,
       limitedBy: 'memory',
+      streamsPerInstance: 2,
+    });
+    // A 1.5 GiB process base leaves (4 - 1.5) / 0.5 = 5 streams by memory, still 5 by CPU; 3 GiB leaves 2.
+    expect(ec2(10, { memoryBaseBytes: 1.5 * 2 ** 30 }).sizing?.ec2?.streamsPerInstance).toBe(5);
+    expect(ec2(10, { memoryBaseBytes: 3 * 2 ** 30 }).sizing?.ec2).toMatchObject({
+      instances: 5,
+      limitedBy: 'memory',
+      streamsPerInstance: 2,
     });
     expect(line(memoryBound, 'ec2-instances').cost).toBeCloseTo(620.5, 9);
   });
@@ -269,10 +290,11 @@ describe('priceMonolith', () => {
     expect(priced(1, 3, 'ec2').sizing?.ec2?.instances).toBe(3);
     expect(priced(1, 3, 'ec2').sizing?.clones).toBe(3);
     expect(line(priced(1, 3, 'ec2'), 'ec2-instances').cost).toBeCloseTo(3 * 124.1, 9);
-    // 10 streams: 8 vCPU, 10 GiB fit 2 instances as one service; 3 clones of 2.67 vCPU, 3.33 GiB need 3.
+    // 10 streams: 5 per instance as one service, 2 instances; a clone needs a third of each stream's CPU
+    // and memory, 15 streams per instance, so 3 clones need 3 instances.
     expect(line(priced(10, 1, 'ec2'), 'ec2-instances').cost).toBeCloseTo(248.2, 9);
     expect(line(priced(10, 3, 'ec2'), 'ec2-instances').cost).toBeCloseTo(372.3, 9);
-    // 30 streams: 24 vCPU over 3 clones = 8 vCPU each, 2 instances per clone: 6, as many as one service needs.
+    // 30 streams: 2 instances per clone: 6, as many as one service needs.
     expect(priced(30, 3, 'ec2').sizing?.ec2?.instances).toBe(6);
     // Fargate bills each task for what it uses: the clones cost what the measured CPU and memory cost.
     expect(priced(10, 3, 'fargate').totalPerMonth).toBeCloseTo(priced(10, 1, 'fargate').totalPerMonth, 9);
@@ -290,14 +312,14 @@ describe('compareDesigns', () => {
     const distributed = priceDistributed(distributedProfile(), book, opts);
     const monolith = priceMonolith(monolithProfile(), book, opts);
     // Monolith, 1 stream: 0.8 vCPU x 730 x $0.04048 = $23.64032; 1 GiB x 730 x $0.004445 = $3.24485;
-    // tier 1 0.1/s x 2,628,000 x $0.000005 = $1.314; total $28.19917.
-    expect(monolith.totalPerMonth).toBeCloseTo(28.19917, 9);
+    // results 43,800 PUTs x $0.000005 = $0.219; total $27.10417.
+    expect(monolith.totalPerMonth).toBeCloseTo(27.10417, 9);
     const comparison = compareDesigns(distributed, monolith);
-    const gap = distributed.totalPerMonth - 28.19917;
+    const gap = distributed.totalPerMonth - 27.10417;
     expect(comparison.cheaper).toBe('monolith');
     expect(comparison.gapPerMonth).toBeCloseTo(gap, 8);
     expect(comparison.savingsPercent).toBeCloseTo((gap / distributed.totalPerMonth) * 100, 9);
-    // Largest share: transitions $394.20 (the monolith has none); then S3 tier 1 $382.374 - $1.314.
+    // Largest share: transitions $394.20 (the monolith has none); then S3 tier 1 $381.06 - $0.
     expect(comparison.gapByDimension[0]).toMatchObject({ key: 'sfn-transitions', basis: 'count' });
     expect(comparison.gapByDimension[0]?.gapPerMonth).toBeCloseTo(394.2, 9);
     expect(comparison.gapByDimension[1]?.key).toBe('s3-tier1');
@@ -363,5 +385,105 @@ describe('whatIfs', () => {
     const report = whatIfs({ ...input, options: options({ workflow: 'express', architecture: 'arm' }) });
     expect(report.whatIfs.map((whatIf) => whatIf.id)).toEqual(['frames-batched']);
     expect(report.baseline.comparison.cheaper).toBe('monolith');
+  });
+});
+
+describe('priceMonolith with Fargate task sizes and Savings Plans (price book 2026-12)', () => {
+  const december = testPriceBook('2026-12');
+
+  it('runs tasks of the cheapest valid size that fits the streams, billed for the size', () => {
+    const cost = priceMonolith(
+      monolithProfile(),
+      december,
+      options({ load: { streams: 10 }, monolith: { targetUtilization: 0.5 } }),
+    );
+    // Streams per task = floor(min(vCPU x 0.5 / 0.4, GB x 0.5 / 0.5)): 0.25 and 0.5 vCPU fit none;
+    // 1 vCPU/2 GB: 1 stream, 10 tasks x $0.04937/h = $0.4937/h; 2 vCPU/4 GB: 2, 5 x $0.09874 = $0.4937/h;
+    // 4 vCPU/8 GB: 5, 2 x $0.19748 = $0.39496/h (the cheapest; 8 vCPU/16 GB ties and comes later).
+    expect(cost.sizing?.fargateTask).toEqual({
+      vcpus: 4,
+      memoryGiB: 8,
+      tasks: 2,
+      streamsPerTask: 5,
+      limitedBy: 'cpu',
+    });
+    // 8 vCPU x 730 h x $0.04048 = $236.4032; 16 GB x 730 h x $0.004445 = $51.9176.
+    expect(line(cost, 'fargate-vcpu').cost).toBeCloseTo(236.4032, 9);
+    expect(line(cost, 'fargate-memory').cost).toBeCloseTo(51.9176, 9);
+  });
+
+  it('bills the smallest task, 0.25 vCPU and 0.5 GB, for a small monolith', () => {
+    const tiny = syntheticProfile({ cpuMs: 10 });
+    const cost = priceMonolith(
+      tiny,
+      december,
+      options({ monolith: { targetUtilization: 0.7, memoryPerStreamBytes: 100 * 2 ** 20 } }),
+    );
+    // 0.25 x $0.04048 + 0.5 x $0.004445 = $0.0123425 per hour (FACTS.md: about $0.0124), x 730 h.
+    expect(cost.sizing?.fargateTask).toMatchObject({ vcpus: 0.25, memoryGiB: 0.5, tasks: 1 });
+    expect(line(cost, 'fargate-vcpu').cost + line(cost, 'fargate-memory').cost).toBeCloseTo(9.010025, 9);
+  });
+
+  it('sizes from a fitted CPU and per-process base when given', () => {
+    const cost = priceMonolith(
+      monolithProfile(),
+      december,
+      options({
+        load: { streams: 100 },
+        monolith: {
+          hosting: 'ec2',
+          targetUtilization: 0.5,
+          cpuSecondsPerStreamSecond: 0.1,
+          memoryBaseBytes: 2 * 2 ** 30,
+          memoryPerStreamBytes: 64 * 2 ** 20,
+        },
+      }),
+    );
+    // Per c6i.xlarge: CPU 4 x 0.5 / 0.1 = 20 streams; memory (8 x 0.5 - 2) GiB / 64 MiB = 32. 100 / 20 = 5.
+    expect(cost.sizing?.ec2).toMatchObject({ instances: 5, limitedBy: 'cpu', streamsPerInstance: 20 });
+    expect(cost.sizing?.cpuSecondsPerStreamSecond).toBe(0.1);
+  });
+
+  it('runs several processes on an instance when one process saturates its main thread', () => {
+    const sized = (baseGiB: number) =>
+      priceMonolith(
+        monolithProfile(),
+        december,
+        options({
+          load: { streams: 100 },
+          monolith: {
+            hosting: 'ec2',
+            targetUtilization: 0.5,
+            cpuSecondsPerStreamSecond: 0.1,
+            processCpuSecondsPerStreamSecond: 0.05,
+            memoryBaseBytes: baseGiB * 2 ** 30,
+            memoryPerStreamBytes: 64 * 2 ** 20,
+          },
+        }),
+      ).sizing?.ec2;
+    // 20 streams by CPU; a process serves 0.5 / 0.05 = 10, so 20 streams are 2 processes:
+    // 2 x 1 GiB + 20 x 64 MiB = 3.25 GiB of the 4 GiB allowed: CPU decides, 5 instances.
+    expect(sized(1)).toMatchObject({ instances: 5, limitedBy: 'cpu', streamsPerInstance: 20 });
+    // With 1.5 GiB per process: 16 streams (2 x 1.5 + 16 / 16 = 4 GiB); 17 would need 4.0625 GiB.
+    // ceil(100 / 16) = 7 instances.
+    expect(sized(1.5)).toMatchObject({ instances: 7, limitedBy: 'memory', streamsPerInstance: 16 });
+  });
+
+  it('takes a Savings Plan off compute only: monolith capacity, Lambda duration, never requests', () => {
+    const plain = options({ load: { streams: 10 }, monolith: { targetUtilization: 0.5, hosting: 'ec2' } });
+    const planned = options({
+      load: { streams: 10 },
+      monolith: { targetUtilization: 0.5, hosting: 'ec2' },
+      discounts: { monolithComputePercent: 72, lambdaDurationPercent: 17 },
+    });
+    // 2 instances x 730 h x $0.17 = $248.20; 72% off = $69.496.
+    expect(line(priceMonolith(monolithProfile(), december, planned), 'ec2-instances').cost).toBeCloseTo(
+      69.496,
+      9,
+    );
+    const before = priceDistributed(distributedProfile(), december, plain);
+    const after = priceDistributed(distributedProfile(), december, planned);
+    expect(line(after, 'lambda-duration').cost).toBeCloseTo(line(before, 'lambda-duration').cost * 0.83, 9);
+    expect(line(after, 'lambda-requests').cost).toBe(line(before, 'lambda-requests').cost);
   });
 });

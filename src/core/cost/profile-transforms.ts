@@ -4,6 +4,7 @@ import {
   detectStageOf,
   finishProfile,
   partsOf,
+  RESULTS_STAGE,
   s3PrefixRateClassOf,
   type WorkloadProfile,
 } from './workload-profile.ts';
@@ -70,7 +71,7 @@ export interface FrameGeometry {
  * The profile at another frame rate, chunk length or batching (`to`), derived from the one measured at
  * `from`:
  * - per-chunk counts (executions, transitions, invocations, Step Functions API requests, the S3 requests
- *   of every stage that is not a frame stage) scale with the number of chunks, `from.chunkSeconds /
+ *   of every stage that is not a frame stage, except the per-clip results writes) scale with the number of chunks, `from.chunkSeconds /
  *   to.chunkSeconds`;
  * - the frame stages (`ConvertMedia` writes, `Detect <name>` reads of at least a chunk's frame objects) move
  *   ceil(frames per chunk / framesPerObject) objects per chunk, so their counts follow the new geometry;
@@ -109,7 +110,9 @@ export function withFrameGeometry(
         objectsBefore > 0 &&
         perChunk >= objectsBefore - 1e-9;
       if (carriesFrames) perChunk += objectsAfter - objectsBefore;
-      const newRate = executions > 0 ? perChunk * executions * chunkRatio : rate;
+      // Results are written per clip (and priced on a cadence), not per chunk: they keep their rate.
+      const perClip = stage === RESULTS_STAGE || executions <= 0;
+      const newRate = perClip ? rate : perChunk * executions * chunkRatio;
       scaled[operation] = newRate;
       byOperation[operation] = (byOperation[operation] ?? 0) + newRate;
     }
@@ -151,5 +154,23 @@ export function withFunctionMemoryScaled(profile: WorkloadProfile, factor: numbe
     memoryMbByTask: Object.fromEntries(
       Object.entries(parts.memoryMbByTask).map(([task, mb]) => [task, mb * factor]),
     ),
+  });
+}
+
+/**
+ * Task and execution durations `factor` times as measured: the durations were measured as wall time on the
+ * bench machine, where tasks of many executions share a few cores, so on Lambda (each invocation with its
+ * own CPU share) they may be shorter. Counts and CPU stay as measured.
+ */
+export function withTaskDurationsScaled(profile: WorkloadProfile, factor: number): WorkloadProfile {
+  if (!(factor > 0)) throw new RangeError(`factor must be positive, got ${factor}`);
+  const parts = partsOf(profile);
+  return finishProfile({
+    ...parts,
+    billedMsByTask: Object.fromEntries(
+      Object.entries(parts.billedMsByTask).map(([task, ms]) => [task, ms * factor]),
+    ),
+    executionMs: parts.executionMs * factor,
+    expressBilledMs: parts.expressBilledMs * factor,
   });
 }

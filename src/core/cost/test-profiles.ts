@@ -1,4 +1,5 @@
 import committedBook from '../../../scenarios/price-books/aws-us-east-1-2026-11.json' with { type: 'json' };
+import decemberBook from '../../../scenarios/price-books/aws-us-east-1-2026-12.json' with { type: 'json' };
 import { type Counters, countS3Request, createCounters, mergeCounters } from '../counters.ts';
 import { type PriceBook, parsePriceBook } from './price-book.ts';
 import { profileFromCounters, type WorkloadProfile } from './workload-profile.ts';
@@ -8,9 +9,12 @@ import { profileFromCounters, type WorkloadProfile } from './workload-profile.ts
  * Shared by the tests only.
  */
 
-/** The committed price book, validated. */
-export function testPriceBook(): PriceBook {
-  const result = parsePriceBook(structuredClone(committedBook));
+/**
+ * A committed price book, validated: the 2026-11 edition (no Fargate task sizes: Fargate billed exactly) or
+ * the 2026-12 edition (task sizes, Savings Plans ranges, Arm tiers).
+ */
+export function testPriceBook(edition: '2026-11' | '2026-12' = '2026-11'): PriceBook {
+  const result = parsePriceBook(structuredClone(edition === '2026-11' ? committedBook : decemberBook));
   if (!result.ok) throw new Error(result.error);
   return result.priceBook;
 }
