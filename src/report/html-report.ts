@@ -7,7 +7,6 @@ import type {
   BenchResults,
   DesignRun,
   DesignSettings,
-  MonolithStreamsSample,
 } from '../core/bench-results.ts';
 import type { BreakEvenCurve } from '../core/cost/break-even.ts';
 import {
@@ -18,6 +17,7 @@ import {
   type DesignCost,
 } from '../core/cost/cost-model.ts';
 import type { HeadroomResult, QuotaLimit } from '../core/cost/headroom.ts';
+import type { MonolithStreamsSample } from '../core/cost/monolith-sizing.ts';
 import {
   PRICE_LINE_UNITS,
   type PriceBook,
@@ -429,54 +429,84 @@ function sizingChosen(cost: DesignCost): SafeHtml {
   }; ${formatNumber(sizing.vcpus)} vCPUs and ${formatNumber(sizing.memoryGiB)} GiB needed at the target utilisation.</p>`;
 }
 
+/** Throughput of a multi-stream run, stream-seconds per wall-second. */
+function throughputOf(sample: MonolithStreamsSample): number {
+  return sample.wallMs > 0 ? sample.streamSeconds / (sample.wallMs / 1000) : 0;
+}
+
 function monolithSizingSection(results: BenchResults): SafeHtml {
   const measurement = results.monolithStreams;
   const monolith = results.designs[0];
   if (measurement === null || monolith === undefined) return html``;
-  const { fit, samples } = measurement;
+  const { fit, samples, skipped } = measurement;
   const single = samples.find((sample) => sample.streams === 1);
-  const throughput = (sample: MonolithStreamsSample): number =>
-    sample.wallMs > 0 ? sample.streamSeconds / (sample.wallMs / 1000) : 0;
+  const perStreamSecond = (ms: number, sample: MonolithStreamsSample): string =>
+    formatNumber(sample.streamSeconds > 0 ? ms / 1000 / sample.streamSeconds : 0);
   return html`<section id="monolith-sizing">
 <h2>Monolith sizing</h2>
-<p>One monolith process per stream count, each running that many streams at once (clips replayed round-robin: ${measurement.clips.map(
+<p>One fresh monolith process per stream count, each running that many streams at once on a ${formatNumber(
+    fit.cores,
+  )}-CPU machine (stream <i>i</i> replays clip <i>i</i> modulo ${measurement.clips.length}: ${measurement.clips.map(
     (clip, index) => html`${index > 0 ? ', ' : ''}<code>${clip}</code>`,
-  )}).</p>
+  )}).${
+    skipped.length === 0
+      ? ''
+      : html` Not measured: ${skipped.map(
+          (entry, index) =>
+            html`${index > 0 ? '; ' : ''}${formatNumber(entry.streams)} streams (${entry.reason})`,
+        )}.`
+  }</p>
 ${table(samples, [
   { header: 'Streams', cell: (sample) => formatNumber(sample.streams), numeric: true },
   { header: 'Stream-seconds', cell: (sample) => formatNumber(sample.streamSeconds), numeric: true },
   {
     header: 'CPU-s per stream-second',
-    cell: (sample) => formatNumber(sample.streamSeconds > 0 ? sample.cpuMs / 1000 / sample.streamSeconds : 0),
+    cell: (sample) => perStreamSecond(sample.cpuMs, sample),
     numeric: true,
   },
-  { header: 'Peak RSS', cell: (sample) => formatBytes(sample.peakRssBytes), numeric: true },
+  {
+    header: 'of it the Node process',
+    cell: (sample) => perStreamSecond(sample.nodeCpuMs, sample),
+    numeric: true,
+  },
+  { header: 'Peak RSS with decoders', cell: (sample) => formatBytes(sample.peakRssBytes), numeric: true },
+  { header: 'Node alone', cell: (sample) => formatBytes(sample.nodePeakRssBytes), numeric: true },
   {
     header: 'Throughput',
-    cell: (sample) => `${formatNumber(throughput(sample))} stream-s/s`,
+    cell: (sample) => `${formatNumber(throughputOf(sample))} stream-s/s`,
     numeric: true,
   },
   {
     header: 'vs one stream',
     cell: (sample) =>
-      single === undefined || throughput(single) === 0
+      single === undefined || throughputOf(single) === 0
         ? '—'
-        : `x${formatNumber(throughput(sample) / throughput(single))}`,
+        : `x${formatNumber(throughputOf(sample) / throughputOf(single))}`,
     numeric: true,
   },
 ])}
 ${definitionList([
-  ['CPU per stream-second', `${formatNumber(fit.cpuSecondsPerStreamSecond)} CPU-s`],
+  [
+    'CPU per stream-second',
+    `${formatNumber(fit.cpuSecondsPerStreamSecond)} CPU-s (${fit.cpuMethod === 'least-squares-slope' ? 'least-squares slope over the samples' : 'total CPU over total stream-seconds'}); the Node process's own ${formatNumber(
+      fit.nodeCpuSecondsPerStreamSecond,
+    )} CPU-s, which bounds the streams one process serves`,
+  ],
   [
     'Memory',
-    `${formatBytes(fit.memoryBaseBytes)} per process + ${formatBytes(fit.memoryPerStreamBytes)} per stream (fitted over the samples)`,
+    `${formatBytes(fit.memoryBaseBytes)} per process + ${formatBytes(fit.memoryPerStreamBytes)} per stream, decoders included (Node alone: ${formatBytes(
+      fit.nodeMemory.baseBytes,
+    )} + ${formatBytes(fit.nodeMemory.perStreamBytes)} per stream)`,
   ],
   [
     'Throughput scaling',
-    `x${formatNumber(fit.throughputScaling)} one stream's, at the largest count that fits the cores`,
+    fit.throughputScaling === null
+      ? 'not measured (no one-stream run)'
+      : `x${formatNumber(fit.throughputScaling)} one stream's, at ${formatNumber(fit.throughputScalingStreams ?? 0)} streams`,
   ],
 ])}
 ${sizingChosen(monolith.cost)}
+<ul class="assumptions">${monolith.cost.assumptions.map((assumption) => html`<li>${assumption}</li>`)}</ul>
 </section>`;
 }
 

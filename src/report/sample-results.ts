@@ -6,13 +6,13 @@ import type {
   BenchResults,
   LatencyStats,
   MonolithStreamsMeasurement,
-  MonolithStreamsSample,
   RunnerSummary,
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptionsInput, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
 import { priceVerdict } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
+import { fitMonolithSizing, type MonolithStreamsSample } from '../core/cost/monolith-sizing.ts';
 import { type PriceBook, parsePriceBook } from '../core/cost/price-book.ts';
 import { ANALYZE_TASK, profileFromCounters } from '../core/cost/workload-profile.ts';
 import {
@@ -369,36 +369,24 @@ const SAMPLE_DESIGNS: readonly SampleDesign[] = [
 const MIB = 2 ** 20;
 
 /**
- * Multi-stream monolith runs at 1, 2 and 4 streams (memory = 150 MiB + 22 MiB per stream, CPU per
- * stream-second flat, throughput saturating two cores) and their fit, as the harness records them.
+ * Multi-stream monolith runs at 1, 2 and 4 streams (memory about 150 MiB + 22 MiB per stream, CPU per
+ * stream-second flat, throughput saturating two cores), fitted by the cost model's own fit; 8 streams
+ * skipped, as the harness records a count the machine's memory cannot hold.
  */
 function sampleMonolithStreams(clipPaths: readonly string[]): MonolithStreamsMeasurement {
   const samples: MonolithStreamsSample[] = [1, 2, 4].map((streams) => ({
     streams,
     streamSeconds: 50 * streams,
-    cpuMs: 50 * streams * 52,
+    cpuMs: 200 + 50 * streams * 52,
+    nodeCpuMs: 120 + 50 * streams * 21,
     wallMs: streams <= 2 ? 2_900 : 5_400,
     peakRssBytes: (150 + 22 * streams) * MIB + streams * 1_000,
+    nodePeakRssBytes: (130 + 14 * streams) * MIB,
   }));
-  const n = samples.length;
-  const meanX = samples.reduce((sum, sample) => sum + sample.streams, 0) / n;
-  const meanY = samples.reduce((sum, sample) => sum + sample.peakRssBytes, 0) / n;
-  const slope =
-    samples.reduce((sum, sample) => sum + (sample.streams - meanX) * (sample.peakRssBytes - meanY), 0) /
-    samples.reduce((sum, sample) => sum + (sample.streams - meanX) ** 2, 0);
-  const throughput = (sample: MonolithStreamsSample): number => sample.streamSeconds / sample.wallMs;
-  const [one, two] = samples as [MonolithStreamsSample, MonolithStreamsSample];
   return {
     samples,
-    fit: {
-      cpuSecondsPerStreamSecond:
-        samples.reduce((sum, sample) => sum + sample.cpuMs, 0) /
-        1000 /
-        samples.reduce((sum, sample) => sum + sample.streamSeconds, 0),
-      memoryBaseBytes: meanY - slope * meanX,
-      memoryPerStreamBytes: slope,
-      throughputScaling: throughput(two) / throughput(one),
-    },
+    fit: fitMonolithSizing(samples, 2),
+    skipped: [{ streams: 8, reason: 'not enough free memory for 8 streams <estimate>' }],
     clips: clipPaths,
   };
 }
@@ -422,6 +410,8 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
         costInput.monolith?.cpuSecondsPerStreamSecond ?? fit.cpuSecondsPerStreamSecond,
       memoryBaseBytes: costInput.monolith?.memoryBaseBytes ?? fit.memoryBaseBytes,
       memoryPerStreamBytes: costInput.monolith?.memoryPerStreamBytes ?? fit.memoryPerStreamBytes,
+      processCpuSecondsPerStreamSecond:
+        costInput.monolith?.processCpuSecondsPerStreamSecond ?? fit.nodeCpuSecondsPerStreamSecond,
     },
   });
   if (!resolved.ok) throw new Error(`sample cost options: ${resolved.error}`);

@@ -1,7 +1,14 @@
-import type { BenchClip, BenchClipRun, BenchResults, DesignRun, RunnerSummary } from '../bench-results.ts';
+import type {
+  BenchClip,
+  BenchClipRun,
+  BenchResults,
+  DesignRun,
+  MeasuredDesign,
+  RunnerSummary,
+} from '../bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../cost/break-even.ts';
 import { type CostOptions, type Design, whatIfs } from '../cost/cost-model.ts';
-import { type MeasuredDesign, priceVerdict } from '../cost/design-verdict.ts';
+import { priceVerdict } from '../cost/design-verdict.ts';
 import { headroom } from '../cost/headroom.ts';
 import type { PriceBook } from '../cost/price-book.ts';
 import { profileFromCounters } from '../cost/workload-profile.ts';
