@@ -259,7 +259,17 @@ describe('renderHtmlReport', () => {
   });
 
   it('labels the sections that compare the monolith with the first design only', () => {
-    for (const id of ['money', 'charts', 'costs', 'what-ifs', 'headroom', 'break-even']) {
+    for (const id of [
+      'case',
+      'money',
+      'charts',
+      'costs',
+      'what-ifs',
+      'headroom',
+      'break-even',
+      'counters',
+      'runners',
+    ]) {
       const start = page.indexOf(`<section id="${id}">`);
       expect(page.slice(start, start + 600), id).toContain("The monolith against Prime Video's first design");
     }

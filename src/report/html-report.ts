@@ -513,6 +513,7 @@ ${sizingChosen(monolith.cost)}
 function caseSection(results: BenchResults): SafeHtml {
   return html`<section id="case">
 <h2>Our figure beside Prime Video's, and why they differ</h2>
+${firstDesignScope(results)}
 <ul class="reasons">${whyTheyDiffer(results).map((reason) => html`<li>${reason}</li>`)}</ul>
 <h3>Counterpoints</h3>
 <ul class="reasons">${counterpoints.map(
