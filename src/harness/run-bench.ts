@@ -137,28 +137,32 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     scenario.monolithStreams.length === 0
       ? null
       : await measureMonolithStreamsFor(config, clipPaths, scenario.monolithStreams, progress);
+  // Resolved again, so the fitted figures sit where every reader of the options expects them.
   const costOptions: CostOptions =
     monolithStreams === null
       ? measuredCost
-      : {
-          ...measuredCost,
-          monolith: {
-            ...measuredCost.monolith,
-            cpuSecondsPerStreamSecond:
-              measuredCost.monolith.cpuSecondsPerStreamSecond ??
-              monolithStreams.fit.cpuSecondsPerStreamSecond,
-            memoryBaseBytes:
-              measuredCost.monolith.memoryBaseBytes > 0
-                ? measuredCost.monolith.memoryBaseBytes
-                : Math.max(0, monolithStreams.fit.memoryBaseBytes),
-            memoryPerStreamBytes:
-              measuredCost.monolith.memoryPerStreamBytes ??
-              Math.max(0, monolithStreams.fit.memoryPerStreamBytes),
-            processCpuSecondsPerStreamSecond:
-              measuredCost.monolith.processCpuSecondsPerStreamSecond ??
-              monolithStreams.fit.nodeCpuSecondsPerStreamSecond,
-          },
-        };
+      : unwrapCost(
+          resolveCostOptions({
+            ...measuredCost,
+            monolith: {
+              ...measuredCost.monolith,
+              cpuSecondsPerStreamSecond:
+                measuredCost.monolith.cpuSecondsPerStreamSecond ??
+                monolithStreams.fit.cpuSecondsPerStreamSecond,
+              memoryBaseBytes:
+                measuredCost.monolith.memoryBaseBytes > 0
+                  ? measuredCost.monolith.memoryBaseBytes
+                  : Math.max(0, monolithStreams.fit.memoryBaseBytes),
+              memoryPerStreamBytes:
+                measuredCost.monolith.memoryPerStreamBytes ??
+                Math.max(0, monolithStreams.fit.memoryPerStreamBytes),
+              processCpuSecondsPerStreamSecond:
+                measuredCost.monolith.processCpuSecondsPerStreamSecond ??
+                monolithStreams.fit.nodeCpuSecondsPerStreamSecond,
+            },
+          }),
+          scenario,
+        );
 
   const clips = await benchClips(clipPaths, monolithDocument, distributedDocument);
   const combined: AnalyzeDocument = {

@@ -422,7 +422,8 @@ function evaluate(
     serverless === 0 ? 0 : ((serverless - monolith.totalPerMonth) / serverless) * 100;
   return {
     label: end.label,
-    value: end.value,
+    // A point at "a chunk per object" has no finite value; JSON has no Infinity.
+    value: end.value !== null && Number.isFinite(end.value) ? end.value : null,
     monolithPerStreamHour: monolith.totalPerStreamHour,
     cheapestId: cheapest.id,
     cheapestPerStreamHour: cheapest.cost.totalPerStreamHour,
