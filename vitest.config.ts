@@ -11,5 +11,10 @@ const slowTestsEnabled = process.env.ARCHBENCH_SLOW === '1';
 export default defineConfig({
   test: {
     exclude: [...configDefaults.exclude, ...(slowTestsEnabled ? [] : ['**/*.slow.test.ts'])],
+    // Vitest runs one file at a time on 2 cores (cores - 1); the tests mostly wait on their child processes
+    // (ffmpeg, the embedded servers, pool workers), so two files at once use the second core.
+    maxWorkers: 2,
+    // A test without its own timeout may take 30 s on the shared machine (5 s failed an Ajv compile there).
+    testTimeout: 30_000,
   },
 });
