@@ -9,7 +9,8 @@ import type { DetectorPorts } from '../../core/detector.ts';
 import { peakRssBytes, reapedChildrenCpuMs, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore, type S3Endpoint } from '../../infra/s3-object-store.ts';
 import { type DecodeOptions, openClipDecoder } from '../../media/decoder.ts';
-import { type MediaInfo, toClipInfo } from '../../media/probe.ts';
+import { displayPath, type MediaInfo, toClipInfo } from '../../media/probe.ts';
+import { unreachable } from '../network-errors.ts';
 import type { ClipRun } from '../runner.ts';
 
 /** What one monolith (the single one, or one clone) needs to analyse a clip. */
@@ -40,7 +41,9 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
   const selfCpuStart = selfCpuMs();
   const childCpuStart = reapedChildrenCpuMs();
   try {
-    const store = await createS3ObjectStore({ client, bucket: context.bucket });
+    const store = await createS3ObjectStore({ client, bucket: context.bucket }).catch((error: unknown) => {
+      throw unreachableS3(error, clip, context);
+    });
     const analyses: ChunkAnalysis[] = [];
     let detectCpuMs = 0;
     const chunkLatenciesMs: number[] = [];
@@ -80,7 +83,9 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
     const encodeCpuMs = selfCpuMs() - encodeStart;
     countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
     countCpu(counters, 'serialize', encodeCpuMs);
-    await store.put(resultsKey, body, 'application/json');
+    await store.put(resultsKey, body, 'application/json').catch((error: unknown) => {
+      throw unreachableS3(error, clip, context);
+    });
     mergeCounters(counters, s3Counters, 'WriteResults');
 
     // ffmpeg is a separate process: its CPU shows up in this process's reaped-children time once it exits.
@@ -94,4 +99,10 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
   } finally {
     client.destroy();
   }
+}
+
+/** S3 gone (refused, reset, timed out) is `unavailable`, one line, as in the distributed runner. */
+function unreachableS3(error: unknown, clip: MediaInfo, context: MonolithClipSpec): unknown {
+  const where = context.s3.endpoint ?? `AWS ${context.s3.region}`;
+  return unreachable(error, `${displayPath(clip.path)}: monolith`, 'S3', where);
 }
