@@ -28,8 +28,11 @@ import {
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
-/** How long processes the CLI started may take to disappear after it exited (signals are asynchronous). */
-const reapGraceMs = 3_000;
+/**
+ * Longest the processes the CLI started may take to disappear after it exited (signals are asynchronous).
+ * Generous on purpose: waiting stops as soon as they are gone, and a loaded 2-core machine is slow.
+ */
+const reapGraceMs = 10_000;
 
 async function expectNothingLeftBehind(token: string, dir: string): Promise<void> {
   expect(await processesLeft(token, { dir, graceMs: reapGraceMs, pollMs: 50 })).toEqual([]);
@@ -514,8 +517,9 @@ describe('archbench analyze: results', () => {
     expect(run.decode?.truncated).toBe(false);
     // The embedded S3 server's dummy credentials are never printed.
     expect(result.stdout).not.toMatch(/archbench-embedded-s3|secretAccessKey|accessKeyId/);
-    // No keep-alive socket or child keeps the process up: it exits within seconds, not at the kill timer.
-    expect(result.wallMs).toBeLessThan(15_000);
+    // No keep-alive socket or child keeps the process up: it exited by itself (the code checked above), not
+    // at the kill timer of a hung run (no code, SIGKILL). No wall-clock bound: a loaded machine is slow.
+    expect(result.signal).toBeNull();
     await expectNothingLeftBehind(result.token, dir);
   }, 30_000);
 
@@ -703,7 +707,8 @@ describe('archbench analyze: internal errors and signals', () => {
       const result = await run.done;
       const exitMs = performance.now() - signalled;
       expect(result.code, result.stderr).toBe(code);
-      expect(exitMs).toBeLessThan(5_000);
+      // Promptly: far from the 120 s the clip would take (a loaded 2-core machine needs the margin).
+      expect(exitMs).toBeLessThan(10_000);
       // It did not get to finish the clip, and an interruption is no bug: no stack.
       expect(result.stdout).toBe('');
       expect(result.stderr).not.toMatch(/^\s+at /m);

@@ -62,6 +62,16 @@ function stampOf(pid: number): ProcessStamp | undefined {
   }
 }
 
+/** Whether no process `pid` exists any more (`process.ppid` is fixed at start-up, so it cannot tell). */
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** `sh -c '<command line>'`: a shell that only runs a command line for whoever started it. */
 function isCommandShell(stamp: ProcessStamp): boolean {
   const shell = stamp.argv[0]?.split('/').pop() ?? '';
@@ -73,9 +83,9 @@ function isCommandShell(stamp: ProcessStamp): boolean {
  * launcher ending, however it ended (SIGKILL included), so that a run never outlives whoever started it.
  * The launcher is the parent, and, while that is a shell running a command line (`sh -c`, as npm, npx and
  * make run scripts), the shell's parent too: SIGTERM or SIGKILL to `npm run bench` ends npm, not always
- * its shell. Where /proc is missing, only the parent is watched (through `process.ppid`).
+ * its shell. Where /proc is missing, only the parent is watched.
  */
-export function exitWhenLauncherEnds(pollMs = 500): void {
+export function exitWhenLauncherEnds(pollMs = 250): void {
   installHooks();
   const parentPid = process.ppid;
   const launchers: ProcessStamp[] = [];
@@ -85,8 +95,10 @@ export function exitWhenLauncherEnds(pollMs = 500): void {
   }
   const timer = setInterval(() => {
     const gone =
-      process.ppid !== parentPid
-        ? parentPid
+      launchers.length === 0
+        ? isGone(parentPid)
+          ? parentPid
+          : undefined
         : launchers.find((launcher) => stampOf(launcher.pid)?.startTicks !== launcher.startTicks)?.pid;
     if (gone === undefined) return;
     clearInterval(timer);
