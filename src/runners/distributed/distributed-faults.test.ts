@@ -33,13 +33,15 @@ import type { WorkerMessage } from './worker-protocol.ts';
 
 /**
  * The distributed runner when things go wrong: a worker killed mid-task, detectors that fail, and the S3
- * or Step Functions endpoint going away. Short heartbeats and retry intervals keep the recoveries quick.
+ * or Step Functions endpoint going away. Short heartbeats and retry intervals keep the recoveries quick;
+ * the heartbeat is not shorter than 6 s (a beat every 1.5 s), because on a loaded 2-core machine a worker or
+ * the endpoint can stall for seconds, and a missed heartbeat retries a task the comparisons count on.
  */
 
 const quick: DistributedSettings = {
   ...defaultDistributedSettings,
   taskTimeoutSec: 60,
-  heartbeatSec: 2,
+  heartbeatSec: 6,
   retry: { maxAttempts: 2, intervalSec: 1, backoffRate: 1 },
 };
 const detectorModule = new URL('./test-detectors.ts', import.meta.url).href;
