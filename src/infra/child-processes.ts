@@ -86,7 +86,8 @@ function isCommandShell(stamp: ProcessStamp): boolean {
  * its shell. Where /proc is missing, only the parent is watched.
  */
 export function exitWhenLauncherEnds(pollMs = 250): void {
-  installHooks();
+  // No installHooks() here: a command that starts no child keeps its own SIGINT handling (serve closes its
+  // server and exits 0).
   const parentPid = process.ppid;
   const launchers: ProcessStamp[] = [];
   for (let stamp = stampOf(parentPid); stamp !== undefined; stamp = stampOf(stamp.ppid)) {
