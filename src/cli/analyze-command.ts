@@ -11,7 +11,7 @@ import { renderAnalyzeText } from './analyze-text.ts';
 import { type BackendCliOptions, withBackendOptions } from './backend-options.ts';
 import { type CommandIo, processIo } from './io.ts';
 import { configWithMonolithFlags, type MonolithFlags } from './monolith-flags.ts';
-import { writeFailedRun } from './run-progress.ts';
+import { createFailedRunWriter } from './run-progress.ts';
 import { externalWorkersFrom } from './worker-command.ts';
 
 export interface AnalyzeCommandOptions extends BackendCliOptions, MonolithFlags {
@@ -59,14 +59,15 @@ export async function analyze(
     confirmed: options.yes === true,
     write: (text) => io.err(text),
   });
+  const writeFailed = createFailedRunWriter(io);
   const document = await analyzeClips(clips, {
     config,
     runners,
     ...(options.yes === true ? { backendConfirmed: true } : {}),
     ...(externalWorkers === undefined ? {} : { externalWorkers }),
     onRun: (clipPath, run, error) => {
-      // One clear line per failed clip on stderr, whatever the output format.
-      if (run.status === 'failed') writeFailedRun(io, clipPath, run, error);
+      // One clear line per failed clip on stderr, whatever the output format and the runners.
+      if (run.status === 'failed') writeFailed(clipPath, run, error);
       else if (!options.json) io.err(`analysed ${clipPath} with ${run.runner}\n`);
     },
   });

@@ -51,6 +51,24 @@ export interface CliOptions {
   readonly timeoutMs?: number;
   /** Start of the marker token, to tell runs apart in a failure message; default `archbench-cli-test`. */
   readonly tokenPrefix?: string;
+  /**
+   * Start the CLI through this many nested `sh -c` shells, as `npm run` does (one): `child` and `kill` then
+   * address the outermost shell, the launcher, and `done` waits for the CLI's output to close too.
+   */
+  readonly viaShells?: number;
+}
+
+/** `command args` run by `shells` nested `sh -c` shells that wait for it (`"$0" "$@"; exit $?`, no exec). */
+function throughShells(
+  command: string,
+  args: readonly string[],
+  shells: number,
+): { command: string; args: readonly string[] } {
+  let wrapped = { command, args };
+  for (let level = 0; level < shells; level++) {
+    wrapped = { command: '/bin/sh', args: ['-c', '"$0" "$@"; exit $?', wrapped.command, ...wrapped.args] };
+  }
+  return wrapped;
 }
 
 /**
@@ -67,7 +85,8 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Cli
     PATH: `${process.env.PATH ?? ''}:/nonexistent/${token}`,
   };
   const started = performance.now();
-  const child = spawnTracked(process.execPath, [mainPath, ...args], {
+  const launch = throughShells(process.execPath, [mainPath, ...args], options.viaShells ?? 0);
+  const child = spawnTracked(launch.command, launch.args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

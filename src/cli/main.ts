@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { BadInputError, ExitError, ServiceUnavailableError } from '../core/errors.ts';
+import { exitWhenLauncherEnds } from '../infra/child-processes.ts';
 
 const packageVersion: string = packageJson.version;
 
@@ -165,5 +166,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // A run stops when whoever started it is gone (npm killed, a terminal's supervisor gone): see README.
+  exitWhenLauncherEnds();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -82,6 +82,7 @@ const BILLED_DIMENSIONS: ReadonlySet<CostDimension> = new Set<CostDimension>([
   's3-tier1',
   's3-tier2',
   's3-free',
+  's3-results-writes',
   's3-temporary-storage',
 ]);
 
@@ -128,6 +129,7 @@ export function estimateAwsRun(input: AwsRunEstimateInput): AwsRunEstimate {
     0,
   );
   const streamSecondsPerReplay = input.clips.reduce((sum, clip) => sum + clip.durationSec, 0);
+  const secondsPerClip = input.clips.length > 0 ? streamSecondsPerReplay / input.clips.length : 1;
   const executionsPerReplay =
     input.maxExecutions === undefined ? chunksPerReplay : Math.min(chunksPerReplay, input.maxExecutions);
   if (executionsPerReplay < chunksPerReplay) {
@@ -164,7 +166,13 @@ export function estimateAwsRun(input: AwsRunEstimateInput): AwsRunEstimate {
       count: { ...measured.count, transitions: transitions / seconds, executions: executions / seconds },
     };
     lines.push(
-      ...billed('distributed', priceDistributed(profile, input.priceBook, costOptionsFor(seconds)).lines),
+      ...billed(
+        'distributed',
+        priceDistributed(profile, input.priceBook, costOptionsFor(seconds, secondsPerClip)).lines.filter(
+          // Without a baseline nothing of S3 is known (the note says so): transitions only.
+          (line) => input.baseline !== undefined || line.dimension === 'sfn-transitions',
+        ),
+      ),
     );
   }
   if (streamSeconds.monolith > 0 && input.baseline !== undefined) {
@@ -172,7 +180,8 @@ export function estimateAwsRun(input: AwsRunEstimateInput): AwsRunEstimate {
     lines.push(
       ...billed(
         'monolith',
-        priceMonolith(input.baseline.monolith, input.priceBook, costOptionsFor(seconds)).lines,
+        priceMonolith(input.baseline.monolith, input.priceBook, costOptionsFor(seconds, secondsPerClip))
+          .lines,
       ),
     );
   }
@@ -180,10 +189,14 @@ export function estimateAwsRun(input: AwsRunEstimateInput): AwsRunEstimate {
   return { executions, transitionsPerExecution, transitions, streamSeconds, lines, totalUsd, notes };
 }
 
-/** A month of exactly `streamSeconds` of one stream, no free tier: the bill is the run's own cost. */
-function costOptionsFor(streamSeconds: number) {
+/**
+ * A month of exactly `streamSeconds` of one stream, no free tier: the bill is the run's own cost. The run
+ * writes one results object per clip, so results are priced at one write per `secondsPerClip`.
+ */
+function costOptionsFor(streamSeconds: number, secondsPerClip: number) {
   const resolved = resolveCostOptions({
     load: { streams: 1, hoursPerMonth: streamSeconds / 3600, dutyCycle: 1 },
+    resultsWriteIntervalSec: secondsPerClip,
   });
   if (!resolved.ok) throw new Error(`estimate cost options: ${resolved.error}`);
   return resolved.options;

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../core/errors.ts';
 import { displayPath } from '../media/probe.ts';
 import { type HarnessConfig, resolveConfig } from './config.ts';
 import { checkDetectorSelection } from './detectors.ts';
+import { importDefaultExport } from './load-module.ts';
 
 /** The config file used when `--config` is not given (optional: defaults apply without it). */
 export const defaultConfigFile = 'bench.config.ts';
@@ -29,14 +29,7 @@ export async function loadConfig(
     if (configPath !== undefined) throw new BadInputError(`config ${shownName}: file not found`);
     return unwrap(resolveConfig({}), shownName);
   }
-  let exported: unknown;
-  try {
-    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    exported = module.default;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new BadInputError(`config ${shownName}: cannot load: ${reason}`);
-  }
+  const exported = await importDefaultExport(file, `config ${shownName}`, 'defineConfig({...})');
   return unwrap(resolveConfig(exported), shownName);
 }
 

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../core/errors.ts';
+import { importDefaultExport } from './load-module.ts';
 import { resolveScenario, type Scenario } from './scenario.ts';
 
 /** Folder of the named scenarios, relative to the project root. */
@@ -32,13 +32,7 @@ export async function loadScenario(nameOrPath: string, cwd = process.cwd()): Pro
     const known = await scenarioNames(cwd);
     throw new BadInputError(`scenario ${nameOrPath}: not found (known: ${known.join(', ') || 'none'})`);
   }
-  let exported: unknown;
-  try {
-    exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new BadInputError(`scenario ${nameOrPath}: cannot load: ${reason}`);
-  }
+  const exported = await importDefaultExport(file, `scenario ${nameOrPath}`, 'defineScenario({...})');
   const name = path.basename(file, '.ts');
   const resolved = resolveScenario(name, exported);
   if (!resolved.ok) throw new BadInputError(`scenario ${nameOrPath}: ${resolved.error}`);

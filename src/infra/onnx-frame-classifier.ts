@@ -40,6 +40,11 @@ async function openSession(modelPath: string): Promise<ort.InferenceSession> {
   } catch {
     throw new Error(`block-corruption model not found at ${modelPath} (run npm run train:block-corruption)`);
   }
+  // onnxruntime 1.29+ starts Microsoft's telemetry client (1DS) with the first session on Linux and macOS:
+  // it writes an empty `mat-debug-<pid>.log` and a `.ses` file into the temp directory, which nothing
+  // removes, and may upload usage events. Its documented switch is this variable, read when the runtime's
+  // environment is created (at the first session), so it is set here, before that.
+  process.env.ORT_DISABLE_TELEMETRY = '1';
   return ort.InferenceSession.create(modelPath, {
     // One thread: in the monolith ffmpeg decodes on the other core, and a distributed worker is one process
     // per task; more threads would only contend. The model is small enough that one thread is far ahead.

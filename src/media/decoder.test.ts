@@ -14,7 +14,15 @@ import {
   openClipDecoder,
 } from './decoder.ts';
 import { type MediaInfo, probeMedia } from './probe.ts';
-import { type ClipDir, chunkableEncoding, createClipDir, meanLuma, rms } from './test-clip-factory.ts';
+import {
+  type ClipDir,
+  chunkableEncoding,
+  createClipDir,
+  meanLuma,
+  rms,
+  withFfmpegPath,
+  writeFfmpegWrapper,
+} from './test-clip-factory.ts';
 
 let clips: ClipDir;
 const clip: Record<string, string> = {};
@@ -554,6 +562,38 @@ describe('robustness', () => {
     expect(chunkError).toBeInstanceOf(BadInputError);
     expect((chunkError as Error).message).toContain(clip.hollow!);
   });
+});
+
+describe('a decoder that dies part-way', () => {
+  it('is an error of the whole-clip decoder and of a single chunk, never a truncated success', async () => {
+    const info = await probeMedia(clip.halfable!);
+    const dying = await writeFfmpegWrapper(clips.dir, 'ffmpeg-dying', { killAfterMs: 300 });
+    const chunks: MediaChunk[] = [];
+    const wholeError = await withFfmpegPath(dying, async () => {
+      for await (const chunk of openClipDecoder(info, defaultDecodeOptions).chunks()) chunks.push(chunk);
+    }).catch((caught: unknown) => caught);
+    expect(wholeError).toBeInstanceOf(Error);
+    expect(wholeError).not.toBeInstanceOf(BadInputError);
+    expect((wholeError as Error).message).toMatch(/halfable\.mp4: ffmpeg ended \(signal SIGKILL\)/);
+    // The 4-second clip decodes in real time: killed well before its last chunk.
+    expect(chunks.length).toBeLessThan(4);
+    for (const index of [0, 2]) {
+      const chunkError = await withFfmpegPath(dying, () =>
+        decodeChunk(info, index, defaultDecodeOptions),
+      ).catch((caught: unknown) => caught);
+      expect(chunkError).toBeInstanceOf(Error);
+      expect(chunkError).not.toBeInstanceOf(BadInputError);
+      expect((chunkError as Error).message).toContain('ffmpeg ended (signal SIGKILL)');
+    }
+  }, 30_000);
+
+  it('a decoder that lives (the same stand-in without the kill) decodes the clip as the real one does', async () => {
+    // The control: the stand-in's real-time reading changes nothing but the pace.
+    const info = await probeMedia(clip.halfable!);
+    const slow = await writeFfmpegWrapper(clips.dir, 'ffmpeg-slow');
+    const chunk = await withFfmpegPath(slow, () => decodeChunk(info, 1, defaultDecodeOptions));
+    expect(chunkDigest(chunk)).toBe(chunkDigest(await decodeChunk(info, 1, defaultDecodeOptions)));
+  }, 30_000);
 });
 
 describe('process lifetime and memory', () => {

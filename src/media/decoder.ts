@@ -108,27 +108,36 @@ function cutChunk(session: DecodeSession, options: DecodeOptions, index: number,
 }
 
 /**
- * Checks how a decode that reached the end of its output went. Nothing decoded is bad input when the whole
- * clip was asked for (`mustHaveData`, chunk 0) or ffmpeg failed; for a later chunk with a clean exit it is
- * the empty tail of a truncated file. A process that could not start is a setup problem, not bad input.
+ * Checks how a decode that reached the end of its output went. Only a clean exit (code 0) means the data ran
+ * out: a file that decodes only so far (truncated or damaged) ends that way, and a later chunk with nothing
+ * left is the empty tail of such a file. ffmpeg killed by a signal or exiting non-zero after it decoded
+ * something stopped before the end of its range: what is missing was lost, not absent, so it is an error
+ * (internal, never bad input: the clip decoded fine as far as it went). Nothing decoded at all when the clip
+ * was asked for from the start (`mustHaveData`, chunk 0) is bad input when ffmpeg says why; a process that
+ * could not start, or failed without a word, is a setup problem.
  */
 async function checkEndedDecode(session: DecodeSession, mustHaveData: boolean): Promise<void> {
   if (!session.ended) return;
   const status = await session.finished();
   if (status.spawnError) throw new Error(`Could not run ffmpeg: ${status.spawnError.message}`);
-  if (session.framesDecoded > 0 || session.audioEndSample > session.audioBaseSample) return;
-  if (!mustHaveData && status.code === 0) return;
+  const decoded = session.framesDecoded > 0 || session.audioEndSample > session.audioBaseSample;
+  if (status.code === 0 && (decoded || !mustHaveData)) return;
+  const how = status.code === null ? `signal ${status.signal}` : `exit code ${status.code}`;
   const reason = session.stderr.lastLine();
-  if (reason === '' && status.code !== 0) {
-    // ffmpeg explains at the error level why it cannot read an input; failing silently is a broken binary
-    // or a killed process (FFMPEG_PATH=/bin/false, out of memory), not a problem of the clip.
+  const path = displayPath(session.info.path);
+  if (decoded || status.code === null) {
     throw new Error(
-      `${displayPath(session.info.path)}: ffmpeg ended (${status.code === null ? `signal ${status.signal}` : `exit code ${status.code}`}) without decoding anything or saying why: check the ffmpeg binary (FFMPEG_PATH)`,
+      `${path}: ffmpeg ended (${how}) before the end of its range${reason === '' ? '' : ` (${reason})`}: the decode is incomplete, so the clip is not analysed`,
     );
   }
-  throw new BadInputError(
-    `${displayPath(session.info.path)}: nothing could be decoded (${reason || `ffmpeg exit code ${status.code}`})`,
-  );
+  if (reason === '' && status.code !== 0) {
+    // ffmpeg explains at the error level why it cannot read an input; failing silently is a broken binary
+    // (FFMPEG_PATH=/bin/false), not a problem of the clip.
+    throw new Error(
+      `${path}: ffmpeg ended (${how}) without decoding anything or saying why: check the ffmpeg binary (FFMPEG_PATH)`,
+    );
+  }
+  throw new BadInputError(`${path}: nothing could be decoded (${reason || `ffmpeg ${how}`})`);
 }
 
 class WholeClipDecoder implements ClipDecoder {
@@ -173,7 +182,7 @@ class WholeClipDecoder implements ClipDecoder {
         );
         while (!isReady(session, endSec)) await session.changed();
         if (this.#disposed) return;
-        if (index === 0) await checkEndedDecode(session, true);
+        await checkEndedDecode(session, index === 0);
         const chunk = cutChunk(session, options, index, count);
         videoFrames += chunk.video?.frames.length ?? 0;
         audioSamples += chunk.audio?.samples.length ?? 0;
@@ -183,7 +192,7 @@ class WholeClipDecoder implements ClipDecoder {
       }
       session.holdAfter(Number.POSITIVE_INFINITY);
       while (!session.ended) await session.changed();
-      await session.finished();
+      await checkEndedDecode(session, false);
       const frameSec = info.video && info.video.fps > 0 ? 1 / info.video.fps : 0;
       const videoEnd = session.framesDecoded > 0 ? session.lastPtsSec + frameSec : 0;
       const audioEnd = session.audioEndSample / options.sampleRate;

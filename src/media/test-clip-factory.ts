@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffmpegPath } from './ffmpeg-binaries.ts';
@@ -93,4 +93,57 @@ export function rms(samples: Int16Array): number {
   let sum = 0;
   for (const sample of samples) sum += sample * sample;
   return Math.sqrt(sum / samples.length);
+}
+
+/** How a stand-in ffmpeg (`writeFfmpegWrapper`) treats each decode it is asked for. */
+export interface FfmpegWrapperOptions {
+  /** SIGKILL the decode this long after it starts, ms; absent: never. */
+  readonly killAfterMs?: number;
+  /** Kill only the first decode (any process started through the wrapper), so a retry succeeds. */
+  readonly once?: boolean;
+}
+
+/**
+ * Writes an executable stand-in for ffmpeg into `dir` (use it through FFMPEG_PATH) and returns its path. Every
+ * decode (a run with a filter graph) reads its input in real time (`-re`), so it lasts at least as long as
+ * the media it decodes, a second per chunk or more, however fast the machine; with `killAfterMs` the decode
+ * is SIGKILLed part-way, as the kernel's OOM killer or an operator would. Other calls (probes, `-version`)
+ * run the real ffmpeg unchanged. The decode is the wrapper's own process (`exec`), so ending it ends ffmpeg;
+ * the watcher that kills it holds none of its pipes and is gone `killAfterMs` after it started.
+ */
+export async function writeFfmpegWrapper(
+  dir: string,
+  name: string,
+  options: FfmpegWrapperOptions = {},
+): Promise<string> {
+  const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
+  const real = quote(ffmpegPath());
+  const path = join(dir, name);
+  const marker = quote(join(dir, `${name}.killed-once`));
+  const watcher = `{ sleep ${(options.killAfterMs ?? 0) / 1000}; kill -KILL $$; }`;
+  const kill =
+    options.killAfterMs === undefined
+      ? ''
+      : `{ ${options.once ? `mkdir ${marker} && ` : ''}${watcher}; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- &\n`;
+  await writeFile(
+    path,
+    `#!/bin/sh
+case "$*" in *-filter_complex*) ;; *) exec ${real} "$@" ;; esac
+${kill}exec ${real} -re "$@"
+`,
+  );
+  await chmod(path, 0o755);
+  return path;
+}
+
+/** Runs `action` with FFMPEG_PATH set to `ffmpeg` (children started meanwhile inherit it), then restores it. */
+export async function withFfmpegPath<T>(ffmpeg: string, action: () => Promise<T>): Promise<T> {
+  const saved = process.env.FFMPEG_PATH;
+  process.env.FFMPEG_PATH = ffmpeg;
+  try {
+    return await action();
+  } finally {
+    if (saved === undefined) delete process.env.FFMPEG_PATH;
+    else process.env.FFMPEG_PATH = saved;
+  }
 }

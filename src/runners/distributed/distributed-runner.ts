@@ -23,6 +23,7 @@ import { attachSfnRequestCounter, countSfnRequest } from '../../infra/sfn-reques
 import { roundMicros } from '../../media/decode-plan.ts';
 import { chunkCount, type DecodeSummary } from '../../media/decoder.ts';
 import { displayPath, type MediaInfo, toClipInfo } from '../../media/probe.ts';
+import { unreachable } from '../network-errors.ts';
 import {
   type ClipRun,
   type ClipRunner,
@@ -36,7 +37,6 @@ import {
   detectPoolSize,
   fleetActivityPrefix,
 } from './distributed-settings.ts';
-import { isNetworkError } from './network-errors.ts';
 import { type ActivityArns, type ExecutionOutcome, Orchestrator } from './orchestrator.ts';
 import { type AslDefinition, TASK_ERRORS } from './state-machine-definition.ts';
 import { decodeJson, encodeJson } from './task-handlers.ts';
@@ -337,9 +337,9 @@ export async function createDistributedRunner(
         } catch (error) {
           throw unreachable(
             error,
+            `${displayPath(info.path)}: distributed runner`,
             'Step Functions',
             sfnEndpoint.endpoint ?? `AWS ${sfnEndpoint.region}`,
-            info,
           );
         }
         counters.sfn.executionsStarted += 1;
@@ -360,7 +360,12 @@ export async function createDistributedRunner(
           const body = await inStage(counters, RUNNER_STAGES.collect, () => store.get(output.resultKey));
           return decodeJson<ChunkResultDocument>(counters, 'chunk-results', body);
         } catch (error) {
-          throw unreachable(error, 'S3', context.s3.endpoint ?? `AWS ${context.s3.region}`, info);
+          throw unreachable(
+            error,
+            `${displayPath(info.path)}: distributed runner`,
+            'S3',
+            context.s3.endpoint ?? `AWS ${context.s3.region}`,
+          );
         }
       };
 
@@ -404,7 +409,12 @@ export async function createDistributedRunner(
         try {
           await inStage(counters, RUNNER_STAGES.write, () => store.put(resultsKey, body, 'application/json'));
         } catch (error) {
-          throw unreachable(error, 'S3', context.s3.endpoint ?? `AWS ${context.s3.region}`, info);
+          throw unreachable(
+            error,
+            `${displayPath(info.path)}: distributed runner`,
+            'S3',
+            context.s3.endpoint ?? `AWS ${context.s3.region}`,
+          );
         }
         await pools.flush(clipKey);
         if (external !== undefined) await collectTelemetry(clipKey, answeredTasks);
@@ -553,22 +563,7 @@ function unreachableAtStart(error: unknown, service: string, where: string): unk
       `distributed runner: no AWS credentials for the ${service} endpoint (${where}): set them in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; LocalStack accepts any) or an AWS profile`,
     );
   }
-  if (!isNetworkError(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ServiceUnavailableError(
-    `distributed runner: the ${service} endpoint (${where}) could not be reached: ${reason}`,
-    { cause: error },
-  );
-}
-
-/** A network failure becomes one clear line naming the service; anything else passes through. */
-function unreachable(error: unknown, service: string, where: string, info: MediaInfo): unknown {
-  if (!isNetworkError(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ServiceUnavailableError(
-    `${displayPath(info.path)}: distributed runner: the ${service} endpoint (${where}) could not be reached: ${reason}`,
-    { cause: error },
-  );
+  return unreachable(error, 'distributed runner', service, where);
 }
 
 /** What the chunks decoded to, summarised as the whole-clip decoder does. */

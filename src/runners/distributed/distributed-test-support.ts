@@ -118,7 +118,7 @@ export async function processesMentioning(fragment: string): Promise<string[]> {
 export async function eventually<T>(
   probe: () => Promise<T>,
   done: (value: T) => boolean,
-  timeoutMs = 5_000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();

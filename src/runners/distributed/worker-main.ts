@@ -31,7 +31,7 @@ import { attachWireCounter, S3_REQUEST_COUNTER_NAME } from '../../infra/s3-reque
 import { sfnClientConfig } from '../../infra/sfn-endpoint.ts';
 import { SFN_REQUEST_COUNTER_NAME } from '../../infra/sfn-request-counter.ts';
 import { readSettingsLine } from '../../infra/stdin-settings.ts';
-import { isNetworkError } from './network-errors.ts';
+import { isNetworkError } from '../network-errors.ts';
 import { TASK_ERRORS } from './state-machine-definition.ts';
 import {
   aggregateChunk,

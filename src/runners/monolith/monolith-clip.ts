@@ -5,7 +5,8 @@ import type { DetectorPorts } from '../../core/detector.ts';
 import { peakRssBytes, reapedChildrenCpuMs, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore, type S3Endpoint } from '../../infra/s3-object-store.ts';
 import type { DecodeOptions } from '../../media/decoder.ts';
-import type { MediaInfo } from '../../media/probe.ts';
+import { displayPath, type MediaInfo } from '../../media/probe.ts';
+import { unreachable } from '../network-errors.ts';
 import type { ClipRun } from '../runner.ts';
 import { analyzeStream } from './monolith-streams.ts';
 
@@ -37,7 +38,9 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
   const selfCpuStart = selfCpuMs();
   const childCpuStart = reapedChildrenCpuMs();
   try {
-    const store = await createS3ObjectStore({ client, bucket: context.bucket });
+    const store = await createS3ObjectStore({ client, bucket: context.bucket }).catch((error: unknown) => {
+      throw unreachableS3(error, clip, context);
+    });
     const { findings, decode, chunkLatenciesMs, detectCpuMs, aggregateCpuMs } = await analyzeStream(
       clip,
       context,
@@ -60,7 +63,9 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
     const encodeCpuMs = selfCpuMs() - encodeStart;
     countSerialization(counters, 'results', 'encode', body.byteLength, encodeCpuMs);
     countCpu(counters, 'serialize', encodeCpuMs);
-    await store.put(resultsKey, body, 'application/json');
+    await store.put(resultsKey, body, 'application/json').catch((error: unknown) => {
+      throw unreachableS3(error, clip, context);
+    });
     mergeCounters(counters, s3Counters, RESULTS_STAGE);
 
     // ffmpeg is a separate process: its CPU shows up in this process's reaped-children time once it exits.
@@ -74,4 +79,10 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
   } finally {
     client.destroy();
   }
+}
+
+/** S3 gone (refused, reset, timed out) is `unavailable`, one line, as in the distributed runner. */
+function unreachableS3(error: unknown, clip: MediaInfo, context: MonolithClipSpec): unknown {
+  const where = context.s3.endpoint ?? `AWS ${context.s3.region}`;
+  return unreachable(error, `${displayPath(clip.path)}: monolith`, 'S3', where);
 }

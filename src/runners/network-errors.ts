@@ -1,3 +1,5 @@
+import { ServiceUnavailableError } from '../core/errors.ts';
+
 /** Error codes of a connection that failed or broke: the service is unreachable, not the request wrong. */
 const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -24,4 +26,17 @@ export function isNetworkError(error: unknown): boolean {
     at = at.cause;
   }
   return false;
+}
+
+/**
+ * A network failure becomes one clear line naming the service and where it was (`unavailable`, exit 1);
+ * anything else passes through unchanged. `subject` starts the line (the clip, or the runner at set-up).
+ */
+export function unreachable(error: unknown, subject: string, service: string, where: string): unknown {
+  if (!isNetworkError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ServiceUnavailableError(
+    `${subject}: the ${service} endpoint (${where}) could not be reached: ${reason}`,
+    { cause: error },
+  );
 }
