@@ -115,7 +115,7 @@ describe.skipIf(!chromiumFound && !underCi)('HTML report in Chromium', () => {
   it('draws every chart, each with visible pixels on its canvas', async () => {
     expect(await page.evaluate('document.body.dataset.chartsDrawn')).toBe(String(CHART_IDS.length));
     const canvases = (await page.evaluate(measureCanvases)) as (CanvasPaint & { chart: boolean })[];
-    expect(canvases.map((canvas) => canvas.id)).toEqual([...CHART_IDS]);
+    expect(canvases.map((canvas) => canvas.id)).toEqual(['explorer-chart', ...CHART_IDS]);
     for (const canvas of canvases) {
       expect(canvas.chart, canvas.id).toBe(true);
       expect(canvas.width * canvas.height, canvas.id).toBeGreaterThan(10_000);
@@ -128,6 +128,6 @@ describe.skipIf(!chromiumFound && !underCi)('HTML report in Chromium', () => {
     const heading = await page.evaluate('document.querySelector(".clip h3 code").textContent');
     expect(heading).toBe(`fixtures/clips/<img src=x onerror=alert(1)>"'&.mp4`);
     expect(await page.evaluate('document.querySelectorAll("img").length')).toBe(0);
-    expect(await page.evaluate('document.scripts.length')).toBe(3);
+    expect(await page.evaluate('document.scripts.length')).toBe(5);
   });
 });

@@ -28,7 +28,10 @@ import {
   savingsSentence,
   whyTheyDiffer,
 } from './case-narrative.ts';
+// Explorer (issue 13): its section, page script and styles; the CSP allows each inline script by hash.
+import { contentSecurityPolicy } from './content-security-policy.ts';
 import { type CounterRow, counterRows } from './counter-rows.ts';
+import { EXPLORER_STYLE, explorerSection } from './explorer/explorer-section.ts';
 import {
   formatBytes,
   formatFraction,
@@ -47,10 +50,6 @@ import { buildChartSpecs, chartScript } from './html-charts.ts';
  * network fetch, and every string from the document is escaped by the `html` tag. Pure string building:
  * the only I/O is reading Chart.js's bundle once.
  */
-
-/** Allows inline script and style and `data:` images only: the page cannot fetch anything. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; img-src data:; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 let chartJsSource: string | undefined;
 
@@ -739,6 +738,7 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 
 const NAV: readonly (readonly [string, string])[] = [
   ['headline', 'Headline'],
+  ['explorer', 'Explore'],
   ['case', 'Beside Prime Video'],
   ['money', 'Where the money goes'],
   ['charts', 'Charts'],
@@ -755,15 +755,17 @@ const NAV: readonly (readonly [string, string])[] = [
 
 /** Renders the self-contained HTML report of a results document. */
 export function renderHtmlReport(results: BenchResults): string {
+  const explorer = explorerSection(results);
+  const scripts = [chartJsBundle(), chartScript, ...(explorer.script === null ? [] : [explorer.script])];
   const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>archbench report: ${results.scenario.name} (${results.runId})</title>
-<style>${trustedHtml(STYLE)}</style>
+<style>${trustedHtml(STYLE + EXPLORER_STYLE)}</style>
 </head>
 <body>
 <main>
@@ -777,6 +779,7 @@ export function renderHtmlReport(results: BenchResults): string {
 <nav>${NAV.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
 ${headline(results)}
 ${statusBanners(results)}
+${explorer.markup}
 ${caseSection(results)}
 ${moneySection(results)}
 ${chartsSection(results)}
@@ -791,9 +794,7 @@ ${priceBookSection(results)}
 ${scenarioSection(results)}
 <footer>Rendered by archbench from a results document (schema ${results.schemaVersion}). Self-contained: it opens from disk and fetches nothing.</footer>
 </main>
-<script>${trustedHtml(chartJsBundle())}</script>
-<script>${trustedHtml(chartScript)}</script>
-</body>
+${scripts.map((script) => html`<script>${trustedHtml(script)}</script>\n`)}</body>
 </html>
 `;
   return page.html;
