@@ -152,7 +152,8 @@ ${outputs()}
 /** Styles of the explorer section, added to the report's stylesheet. */
 export const EXPLORER_STYLE = `
 .explorer { display: grid; grid-template-columns: minmax(260px, 340px) minmax(0, 1fr); gap: 20px; align-items: start; }
-.explorer-controls fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 10px; padding: 8px 12px; }
+.explorer > * { min-width: 0; }
+.explorer-controls fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 10px; padding: 8px 12px; min-width: 0; }
 .explorer-controls legend { font-weight: 600; font-size: 13px; padding: 0 4px; }
 .control { display: grid; grid-template-columns: 1fr 7.5em; gap: 2px 8px; align-items: center; margin: 6px 0; }
 .control label { font-size: 13px; }
