@@ -1,9 +1,6 @@
 import type { BenchResults, DesignSettings } from '../bench-results.ts';
-import type { DutyCycleRange, StreamsRange } from './break-even.ts';
 import type { CostOptions } from './cost-model.ts';
-import { type MeasuredDesign, priceVerdict, type Verdict } from './design-verdict.ts';
-import type { HeadroomOptions } from './headroom.ts';
-import type { PriceBook } from './price-book.ts';
+import { type MeasuredDesign, priceVerdict, type Verdict, type VerdictInput } from './design-verdict.ts';
 import {
   type FrameGeometry,
   withDetectorCpuScaled,
@@ -57,26 +54,18 @@ export interface ExplorerBounds {
   readonly lambdaSavingsMaxPercent: number;
   /** The detectors the run used (the ones a reader may drop). */
   readonly detectors: readonly string[];
-  /** Frames per chunk at the measured frame rate, per chunk second (frames per object beyond it = one object). */
+  /** The frame rate the run decoded at, frames per second. */
   readonly fps: number;
 }
 
 /**
- * What `priceVerdict` needs besides the settings, recovered from a results document. Schema v2 does not
- * record the scenario's headroom options, break-even ranges, what-if detectors or frame rate as such; each
- * is read back from what the run computed with it (see `explorerBasisOf`).
+ * What `priceVerdict` needs, recovered from a results document, plus the detectors the run used. Schema v2
+ * does not record the scenario's headroom options, break-even ranges, what-if detectors or frame rate as
+ * such; each is read back from what the run computed with it (see `explorerBasisOf`). Its designs are the
+ * measured ones with their clips left out (nothing prices them).
  */
-export interface ExplorerBasis {
-  /** The monolith first, then the serverless designs, as measured (clips left out: nothing prices them). */
-  readonly designs: readonly MeasuredDesign[];
-  readonly firstDesignId: string;
-  readonly priceBook: PriceBook;
-  readonly options: CostOptions;
-  readonly headroom: Omit<HeadroomOptions, 'workflow'>;
-  readonly breakEven: { readonly streams: StreamsRange; readonly dutyCycle: DutyCycleRange };
-  readonly dropDetectors: readonly string[];
-  readonly fps: number;
-  /** The detectors the run used. */
+export interface ExplorerBasis extends VerdictInput {
+  /** The detectors the run used (the ones a reader may drop). */
   readonly detectors: readonly string[];
 }
 
@@ -335,16 +324,7 @@ export function exploreBasis(basis: ExplorerBasis, wanted: ExplorerSettings): Ex
       ...(monolithCpu === undefined ? {} : { cpuSecondsPerStreamSecond: monolithCpu }),
     },
   };
-  const verdict = priceVerdict({
-    designs,
-    firstDesignId: basis.firstDesignId,
-    priceBook: basis.priceBook,
-    options,
-    headroom: basis.headroom,
-    breakEven: basis.breakEven,
-    dropDetectors: basis.dropDetectors,
-    fps: basis.fps,
-  });
+  const verdict = priceVerdict({ ...basis, designs, options });
   const { headline } = verdict;
   const headlineIds = [basis.designs[0]?.id, headline.firstDesignId, headline.cheapestServerlessId];
   return {
