@@ -21,6 +21,8 @@ export default defineScenario({
   // run on every clip (src/harness/designs.ts).
   designs: ['sfn-per-second', 'sfn-express-batched', 'function-per-chunk'],
   overrides: { decode: { chunkSeconds: 1 }, distributed: { framesPerObject: 1 } },
+  // The monolith serves many streams per process: sized from runs of 1, 2, 4 and 8 streams in one process.
+  monolithStreams: [1, 2, 4, 8],
   priceBook: 'aws-us-east-1-2026-12',
   cost: {
     load: { streams: 1000, hoursPerMonth: 730, dutyCycle: 1 },

@@ -58,7 +58,7 @@ export async function bench(options: BenchCommandOptions, io: CommandIo = proces
       progress.done();
       await checkAwsRun(plan.config, {
         clipPaths: plan.clipPaths,
-        replays: { distributed: plan.replays, monolith: plan.replays },
+        replays: plan.replays,
         priceBook: plan.priceBook,
         confirmed: options.yes === true,
         write: (text) => io.err(text),

@@ -30,9 +30,11 @@ function captureIo(): CommandIo & { stdout: () => string; stderr: () => string }
 
 const noSummary = {};
 const baselineDoc = buildSampleResults({ costOptions: { load: { streams: 10 } } });
+/** Prime Video's first design: the legacy `distributed` runner. */
+const FIRST = 'sfn-per-second';
 const regressedDoc = rebuildResults(baselineDoc, {
   counters: (design, _clip, counters) => {
-    if (design === 'distributed') addStageRequests(counters, 'ConvertMedia', 'PutObject', 250);
+    if (design === FIRST) addStageRequests(counters, 'ConvertMedia', 'PutObject', 250);
   },
 });
 
@@ -183,8 +185,11 @@ describe('gate command on bad input', () => {
     expect(await problemWith({ kind: 'archbench.analyze' })).toBe(
       'not an archbench results document (kind is "archbench.analyze", expected "archbench.bench-results")',
     );
-    expect(await problemWith({ ...baselineDoc, schemaVersion: 2 })).toBe(
-      'schemaVersion 2 is not supported (this archbench reads 1)',
+    expect(await problemWith({ ...baselineDoc, schemaVersion: 3 })).toBe(
+      'schemaVersion 3 is not supported (this archbench reads 2)',
+    );
+    expect(await problemWith({ ...baselineDoc, schemaVersion: 1 })).toBe(
+      'schemaVersion 1 is an older results document (this archbench reads 2, with every design measured); run `archbench bench` again to write one',
     );
     const truncated = writableCopy(baselineDoc) as Partial<Record<string, unknown>>;
     delete truncated.runners;

@@ -37,25 +37,39 @@ async function problemReading(name: string, document: unknown): Promise<string> 
 }
 
 describe('readBenchResults against the JSON Schema', () => {
+  it('reads a real v2 document written by `npm run bench` (reports/baseline/results.json)', async () => {
+    const file = path.join(import.meta.dirname, '..', '..', 'reports', 'baseline', 'results.json');
+    const { results } = await readBenchResults('baseline', file, dir);
+    expect(results.schemaVersion).toBe(2);
+    expect(results.designs.length).toBeGreaterThan(2);
+  });
+
+  it('rejects a v1 document in one line that says what to do', async () => {
+    const v1 = { ...copy(), schemaVersion: 1 };
+    expect(await problemReading('v1.json', v1)).toBe(
+      'schemaVersion 1 is an older results document (this archbench reads 2, with every design measured); run `archbench bench` again to write one',
+    );
+  });
+
   it('reads a document that matches the schema', async () => {
     const file = path.join(dir, 'good.json');
     await writeFile(file, JSON.stringify(sample));
     const { results } = await readBenchResults('baseline', file, dir);
     expect(results.runId).toBe(sample.runId);
-    expect(benchResultsSchemaProblem(sample)).toBeUndefined();
+    expect(benchResultsSchemaProblem(JSON.parse(JSON.stringify(sample)))).toBeUndefined();
   });
 
   it('names the first failing path of what only the schema checks', async () => {
     const badHash = copy();
     (badHash.clips[0] as { sha256: string }).sha256 = 'not-a-hash';
     expect(await problemReading('bad-hash.json', badHash)).toBe(
-      'clips[0].sha256: must match pattern "^[0-9a-f]{64}$" (bench-results schema v1)',
+      'clips[0].sha256: must match pattern "^[0-9a-f]{64}$" (bench-results schema v2)',
     );
 
     const noHeadroom = copy();
     delete (noHeadroom as Partial<Record<string, unknown>>).headroom;
     expect(await problemReading('no-headroom.json', noHeadroom)).toBe(
-      'headroom: missing (bench-results schema v1)',
+      'headroom: missing (bench-results schema v2)',
     );
 
     const negative = copy();
@@ -65,13 +79,13 @@ describe('readBenchResults against the JSON Schema', () => {
       GetObject: -3,
     };
     expect(await problemReading('negative.json', negative)).toBe(
-      'clips[0].runs.distributed.counters.s3.requestsByStage["Detect freeze"].GetObject: must be >= 0 (bench-results schema v1)',
+      'clips[0].runs.distributed.counters.s3.requestsByStage["Detect freeze"].GetObject: must be >= 0 (bench-results schema v2)',
     );
 
     const badAxis = copy();
     (badAxis.breakEven.overDutyCycle as { axis: string }).axis = 'streams';
     expect(await problemReading('bad-axis.json', badAxis)).toBe(
-      'breakEven.overDutyCycle.axis: must be "dutyCycle" (bench-results schema v1)',
+      'breakEven.overDutyCycle.axis: must be "dutyCycle" (bench-results schema v2)',
     );
   });
 });

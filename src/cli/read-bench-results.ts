@@ -227,6 +227,12 @@ export function checkBenchResults(
       error: `not an archbench results document (kind is ${JSON.stringify(record.kind) ?? 'missing'}, expected "${BENCH_RESULTS_KIND}")`,
     };
   }
+  if (typeof record.schemaVersion === 'number' && record.schemaVersion < BENCH_RESULTS_SCHEMA_VERSION) {
+    return {
+      ok: false,
+      error: `schemaVersion ${record.schemaVersion} is an older results document (this archbench reads ${BENCH_RESULTS_SCHEMA_VERSION}, with every design measured); run \`archbench bench\` again to write one`,
+    };
+  }
   if (record.schemaVersion !== BENCH_RESULTS_SCHEMA_VERSION) {
     return {
       ok: false,

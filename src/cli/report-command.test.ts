@@ -70,7 +70,7 @@ describe('archbench report', () => {
       [await write('empty.json', ''), /empty file/],
       [await write('truncated.json', JSON.stringify(results).slice(0, 500)), /not valid JSON/],
       [await write('analyze.json', JSON.stringify({ schemaVersion: 1, clips: [] })), /kind is missing/],
-      [await write('future.json', JSON.stringify({ ...results, schemaVersion: 2 })), /schemaVersion 2/],
+      [await write('future.json', JSON.stringify({ ...results, schemaVersion: 3 })), /schemaVersion 3/],
       [await write('no-costs.json', JSON.stringify({ ...results, costs: {} })), /costs\.baseline/],
       [
         await write(

@@ -9,6 +9,7 @@ import type {
 } from './cost/cost-model.ts';
 import type { Feasibility } from './cost/feasibility.ts';
 import type { HeadroomResult } from './cost/headroom.ts';
+import type { MonolithSizingFit, MonolithStreamsSample } from './cost/monolith-sizing.ts';
 import type { PriceBook, QuotaSetName } from './cost/price-book.ts';
 import type { SensitivityReport } from './cost/sensitivity.ts';
 import type { WorkloadProfile } from './cost/workload-profile.ts';
@@ -66,8 +67,8 @@ export interface DesignSettings {
   readonly framesPerObject: number | null;
 }
 
-/** One design as measured and priced. */
-export interface DesignRun {
+/** A design as measured: how it was built and what its runs counted. */
+export interface MeasuredDesign {
   /** `monolith`, a key of the serverless design registry, or `distributed` (a scenario without designs). */
   readonly id: string;
   readonly label: string;
@@ -77,6 +78,10 @@ export interface DesignRun {
   /** Each clip's run through this design, in the scenario's clip order. */
   readonly clips: readonly { readonly path: string; readonly run: BenchClipRun }[];
   readonly summary: RunnerSummary;
+}
+
+/** One design as measured and priced. */
+export interface DesignRun extends MeasuredDesign {
   /** The design's bill at the scenario's load (measured counts and timings x the price book). */
   readonly cost: DesignCost;
   /** Serverless designs: the monolith against this design; null for the monolith. */
@@ -106,31 +111,14 @@ export interface Headline {
   readonly verdict: string;
 }
 
-/** One monolith process running `streams` streams at once. */
-export interface MonolithStreamsSample {
-  readonly streams: number;
-  /** Stream-seconds analysed (sum over the streams). */
-  readonly streamSeconds: number;
-  /** CPU of the process and its decoders, ms. */
-  readonly cpuMs: number;
-  readonly wallMs: number;
-  readonly peakRssBytes: number;
-}
-
-/** CPU and memory per stream fitted over the samples (memory = base + streams x per-stream). */
-export interface MonolithSizingFit {
-  readonly cpuSecondsPerStreamSecond: number;
-  readonly memoryBaseBytes: number;
-  readonly memoryPerStreamBytes: number;
-  /** Throughput at the largest sampled count that fits the machine's cores, over one stream's. */
-  readonly throughputScaling: number;
-}
-
+/** The multi-stream monolith runs (src/harness/measure-monolith-streams.ts) the monolith is sized from. */
 export interface MonolithStreamsMeasurement {
-  /** One process per stream count, each running that many streams at once. */
+  /** One fresh process per stream count, each running that many streams at once. */
   readonly samples: readonly MonolithStreamsSample[];
   readonly fit: MonolithSizingFit;
-  /** Clips the streams replayed (round-robin). */
+  /** Stream counts not measured (not enough free memory), with the reason. */
+  readonly skipped: readonly { readonly streams: number; readonly reason: string }[];
+  /** Clips the streams replayed (stream i takes clip i modulo their number). */
   readonly clips: readonly string[];
 }
 

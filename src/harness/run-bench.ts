@@ -11,12 +11,13 @@ import type {
   BenchResults,
   EnvironmentInfo,
   LatencyStats,
+  MeasuredDesign,
   MonolithStreamsMeasurement,
   RunnerSummary,
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptions, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
-import { type MeasuredDesign, priceVerdict } from '../core/cost/design-verdict.ts';
+import { priceVerdict } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
 import { profileFromCounters } from '../core/cost/workload-profile.ts';
 import { type Counters, createCounters, mergeCounters } from '../core/counters.ts';
@@ -29,6 +30,7 @@ import type { RunnerName } from '../runners/registry.ts';
 import { analyzeClips } from './analyze-clips.ts';
 import { type HarnessConfig, resolveConfig } from './config.ts';
 import { serverlessDesigns } from './designs.ts';
+import { measureMonolithStreams } from './measure-monolith-streams.ts';
 import { loadPriceBook } from './price-book-loader.ts';
 import type { AnalyzeDocument } from './results.ts';
 import { compareRunnerFindings } from './runner-comparison.ts';
@@ -50,12 +52,13 @@ export interface RunBenchOptions {
   readonly backendConfirmed?: boolean;
   /**
    * Called once the clips are known, before any backend starts (the CLI prints the aws estimate and may
-   * refuse by throwing). `config` is the scenario's, `replays` how often each design replays the clips.
+   * refuse by throwing). `config` is the scenario's, `replays` how often the clips go through the monolith
+   * and through serverless designs (all of them together).
    */
   readonly beforeReplay?: (plan: {
     readonly config: HarnessConfig;
     readonly clipPaths: readonly string[];
-    readonly replays: number;
+    readonly replays: { readonly monolith: number; readonly distributed: number };
     readonly priceBook: string;
   }) => Promise<void>;
 }
@@ -82,7 +85,9 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   await options.beforeReplay?.({
     config,
     clipPaths,
-    replays: scenario.iterations * plans.length,
+    // Every serverless design is estimated with the first one's chunking (the default's finest: an upper
+    // bound for the others, which start fewer executions).
+    replays: { monolith: scenario.iterations, distributed: scenario.iterations * (plans.length - 1) },
     priceBook: scenario.priceBook,
   });
   const createdAt = new Date().toISOString();
@@ -132,24 +137,32 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
     scenario.monolithStreams.length === 0
       ? null
       : await measureMonolithStreamsFor(config, clipPaths, scenario.monolithStreams, progress);
+  // Resolved again, so the fitted figures sit where every reader of the options expects them.
   const costOptions: CostOptions =
     monolithStreams === null
       ? measuredCost
-      : {
-          ...measuredCost,
-          monolith: {
-            ...measuredCost.monolith,
-            cpuSecondsPerStreamSecond:
-              measuredCost.monolith.cpuSecondsPerStreamSecond ??
-              monolithStreams.fit.cpuSecondsPerStreamSecond,
-            memoryBaseBytes:
-              measuredCost.monolith.memoryBaseBytes > 0
-                ? measuredCost.monolith.memoryBaseBytes
-                : monolithStreams.fit.memoryBaseBytes,
-            memoryPerStreamBytes:
-              measuredCost.monolith.memoryPerStreamBytes ?? monolithStreams.fit.memoryPerStreamBytes,
-          },
-        };
+      : unwrapCost(
+          resolveCostOptions({
+            ...measuredCost,
+            monolith: {
+              ...measuredCost.monolith,
+              cpuSecondsPerStreamSecond:
+                measuredCost.monolith.cpuSecondsPerStreamSecond ??
+                monolithStreams.fit.cpuSecondsPerStreamSecond,
+              memoryBaseBytes:
+                measuredCost.monolith.memoryBaseBytes > 0
+                  ? measuredCost.monolith.memoryBaseBytes
+                  : Math.max(0, monolithStreams.fit.memoryBaseBytes),
+              memoryPerStreamBytes:
+                measuredCost.monolith.memoryPerStreamBytes ??
+                Math.max(0, monolithStreams.fit.memoryPerStreamBytes),
+              processCpuSecondsPerStreamSecond:
+                measuredCost.monolith.processCpuSecondsPerStreamSecond ??
+                monolithStreams.fit.nodeCpuSecondsPerStreamSecond,
+            },
+          }),
+          scenario,
+        );
 
   const clips = await benchClips(clipPaths, monolithDocument, distributedDocument);
   const combined: AnalyzeDocument = {
@@ -514,12 +527,25 @@ async function fileSha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The multi-stream monolith runs (wired to src/harness/measure-monolith-streams.ts). */
+/**
+ * The multi-stream monolith on the scenario's clips: one fresh process per stream count, the fit the
+ * monolith's capacity is sized from.
+ */
 async function measureMonolithStreamsFor(
-  _config: HarnessConfig,
-  _clipPaths: readonly string[],
-  _streamCounts: readonly number[],
-  _progress: (line: string) => void,
+  config: HarnessConfig,
+  clipPaths: readonly string[],
+  streamCounts: readonly number[],
+  progress: (line: string) => void,
 ): Promise<MonolithStreamsMeasurement> {
-  throw new Error('multi-stream monolith measurement is not wired yet');
+  progress(`measuring the monolith with ${streamCounts.join(', ')} streams in one process`);
+  const measured = await measureMonolithStreams({
+    config,
+    clipPaths,
+    streamCounts,
+    onSample: (sample) =>
+      progress(
+        `  ${sample.streams} stream(s): ${(sample.cpuMs / 1000 / sample.streamSeconds).toFixed(3)} CPU-s per stream-second, peak ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      ),
+  });
+  return { samples: measured.samples, fit: measured.fit, skipped: measured.skipped, clips: [...clipPaths] };
 }

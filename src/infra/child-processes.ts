@@ -57,6 +57,13 @@ export function spawnTracked(
   return child;
 }
 
+/** Process ids of the tracked children still running (a process measures its decoders' memory with them). */
+export function liveChildPids(): number[] {
+  return [...live]
+    .filter((child) => child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+    .map((child) => child.pid as number);
+}
+
 /** Number of tracked children still running (tests assert nothing is left behind). */
 export function liveChildCount(): number {
   return [...live].filter((child) => child.exitCode === null && child.signalCode === null).length;

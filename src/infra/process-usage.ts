@@ -32,6 +32,17 @@ export function reapedChildrenCpuMs(): number {
   }
 }
 
+/** VmHWM of /proc/<pid>/status in bytes; undefined when the process is gone or there is no /proc. */
+function vmHwmBytes(pid: number | 'self'): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Peak resident set size of this process so far, bytes: VmHWM from /proc/self/status. Not
  * `process.resourceUsage().maxRSS`: Linux carries the parent's peak into a child's ru_maxrss across
@@ -39,12 +50,38 @@ export function reapedChildrenCpuMs(): number {
  * the monolith started by the perf script holding 860 MB of frames, 240 MB started from a shell).
  */
 export function peakRssBytes(): number {
-  try {
-    const status = readFileSync('/proc/self/status', 'utf8');
-    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-    if (kib !== undefined) return Number(kib) * 1024;
-  } catch {
-    // Not Linux: fall through to the portable figure.
-  }
-  return process.resourceUsage().maxRSS * 1024;
+  // Not Linux: the portable figure.
+  return vmHwmBytes('self') ?? process.resourceUsage().maxRSS * 1024;
+}
+
+/** Samples the memory of running child processes (see {@link sampleChildrenPeakRss}). */
+export interface ChildrenRssSampler extends Disposable {
+  /** Largest sum seen so far of the children's peak resident sets, bytes (0 before any child ran). */
+  readonly maxBytes: number;
+  /** Takes one sample now (also taken every interval). */
+  sample(): void;
+}
+
+/**
+ * Every `intervalMs` (default 50), sums the peak resident set (VmHWM) of each process `pids()` names and
+ * keeps the largest sum: how much memory the children (ffmpeg decoders) held at once. A child's peak
+ * stands in for its current size, so the figure is an upper bound; decoders reach their size in their
+ * first frames and keep it. Dispose to stop sampling. Linux only: 0 elsewhere.
+ */
+export function sampleChildrenPeakRss(pids: () => readonly number[], intervalMs = 50): ChildrenRssSampler {
+  let maxBytes = 0;
+  const sample = (): void => {
+    let sum = 0;
+    for (const pid of pids()) sum += vmHwmBytes(pid) ?? 0;
+    maxBytes = Math.max(maxBytes, sum);
+  };
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    get maxBytes() {
+      return maxBytes;
+    },
+    sample,
+    [Symbol.dispose]: () => clearInterval(timer),
+  };
 }

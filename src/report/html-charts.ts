@@ -1,9 +1,15 @@
-import type { BenchResults } from '../core/bench-results.ts';
+import type { BenchResults, DesignRun } from '../core/bench-results.ts';
 import type { BreakEvenCurve } from '../core/cost/break-even.ts';
-import { COST_DIMENSIONS, type CostDimension, type Design } from '../core/cost/cost-model.ts';
+import {
+  COST_DIMENSIONS,
+  type CostDimension,
+  type Design,
+  type DesignCost,
+} from '../core/cost/cost-model.ts';
+import type { SavingsPoint, TornadoRow } from '../core/cost/sensitivity.ts';
 import type { Counters } from '../core/counters.ts';
 import { breakEvenSentence, monolithHostingOf } from './case-narrative.ts';
-import { formatFraction, formatNumber } from './format.ts';
+import { formatFraction, formatNumber, formatPercent } from './format.ts';
 
 /**
  * The report's charts as data: one `ChartSpec` per `<canvas>`, embedded as JSON and turned into Chart.js
@@ -13,6 +19,9 @@ import { formatFraction, formatNumber } from './format.ts';
 
 /** Every chart of the report, in page order; each id is a `<canvas>` id. */
 export const CHART_IDS = [
+  'chart-design-costs',
+  'chart-design-costs-zoom',
+  'chart-tornado',
   'chart-cost-breakdown',
   'chart-counts-by-stage',
   'chart-chunk-latency',
@@ -24,21 +33,35 @@ export const CHART_IDS = [
 
 export type ChartId = (typeof CHART_IDS)[number];
 
-/** How an axis's values are shown: US dollars, plain numbers, milliseconds, fractions as percent. */
-export type ValueFormat = 'usd' | 'number' | 'ms' | 'fraction';
+/**
+ * How an axis's values are shown: US dollars, plain numbers, milliseconds, fractions as percent, values
+ * already in percent.
+ */
+export type ValueFormat = 'usd' | 'number' | 'ms' | 'fraction' | 'percent';
 
 export interface AxisSpec {
   readonly title: string;
   /** Absent for a category axis. */
   readonly format?: ValueFormat;
   readonly scale?: 'linear' | 'logarithmic';
+  /** Ends of a value axis, in the axis's unit (values beyond are cut at the edge). */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 export interface DatasetSpec {
   readonly label: string;
   readonly color: string;
-  /** Bar values by label index (null: no bar), or points for a line over a linear x axis. */
-  readonly data: readonly (number | null)[] | readonly { readonly x: number; readonly y: number }[];
+  /**
+   * Bar values by label index (null: no bar), floating bars as [from, to] by label index, or points for a
+   * line over a linear x axis.
+   */
+  readonly data:
+    | readonly (number | null)[]
+    | readonly (readonly [number, number])[]
+    | readonly { readonly x: number; readonly y: number }[];
+  /** Bars of this dataset share their row with the other datasets' (a tornado's two halves). */
+  readonly overlap?: boolean;
 }
 
 export interface ChartSpec {
@@ -56,6 +79,8 @@ export interface ChartSpec {
   readonly marker?: { readonly x: number; readonly label: string };
   /** Write each stack's total above its bar. */
   readonly totals?: boolean;
+  /** `y`: horizontal bars (the category axis is y, the value axis x). */
+  readonly indexAxis?: 'x' | 'y';
 }
 
 const DESIGN_COLORS: Readonly<Record<Design, string>> = { distributed: '#c2410c', monolith: '#1d4ed8' };
@@ -82,13 +107,8 @@ const DIMENSION_COLORS: Readonly<Record<CostDimension, string>> = {
 
 function costBreakdown(results: BenchResults): ChartSpec {
   const { distributed, monolith } = results.costs.baseline;
-  const perStreamHour = (lines: typeof distributed.lines, dimension: CostDimension): number =>
-    lines
-      .filter((line) => line.dimension === dimension)
-      .reduce((sum, line) => sum + line.costPerStreamHour, 0);
   const dimensions = (Object.keys(COST_DIMENSIONS) as CostDimension[]).filter(
-    (dimension) =>
-      perStreamHour(distributed.lines, dimension) > 0 || perStreamHour(monolith.lines, dimension) > 0,
+    (dimension) => perStreamHourOf(distributed, dimension) > 0 || perStreamHourOf(monolith, dimension) > 0,
   );
   return {
     id: 'chart-cost-breakdown',
@@ -100,12 +120,96 @@ function costBreakdown(results: BenchResults): ChartSpec {
     datasets: dimensions.map((dimension) => ({
       label: COST_DIMENSIONS[dimension].label,
       color: DIMENSION_COLORS[dimension],
-      data: [perStreamHour(distributed.lines, dimension), perStreamHour(monolith.lines, dimension)],
+      data: [perStreamHourOf(distributed, dimension), perStreamHourOf(monolith, dimension)],
     })),
     stacked: true,
     totals: true,
     x: { title: '' },
     y: { title: 'USD per stream-hour', format: 'usd' },
+  };
+}
+
+/** Per stream-hour cost of a bill's lines of one dimension. */
+function perStreamHourOf(cost: DesignCost, dimension: CostDimension): number {
+  return cost.lines
+    .filter((line) => line.dimension === dimension)
+    .reduce((sum, line) => sum + line.costPerStreamHour, 0);
+}
+
+/** A design's name on a chart axis: its id, the monolith with where it runs. */
+function designAxisLabel(design: DesignRun): string {
+  return design.kind === 'monolith' ? `${design.id} (${monolithHostingOf(design.cost)})` : design.id;
+}
+
+/** Each design's cost per stream-hour stacked by billing dimension; `zoom` leaves the first design out. */
+function designCosts(results: BenchResults, zoom: boolean): ChartSpec {
+  const designs = zoom
+    ? results.designs.filter((design) => design.id !== results.headline.firstDesignId)
+    : results.designs;
+  const dimensions = (Object.keys(COST_DIMENSIONS) as CostDimension[]).filter((dimension) =>
+    designs.some((design) => perStreamHourOf(design.cost, dimension) > 0),
+  );
+  return {
+    id: zoom ? 'chart-design-costs-zoom' : 'chart-design-costs',
+    title: zoom
+      ? "The same without Prime Video's first design, on its own scale"
+      : 'Every design: cost per stream-hour by billing dimension',
+    caption: zoom
+      ? `The first design (${results.headline.firstDesignId}) left out so the cheaper designs' bars can be read; colours as in the chart beside.`
+      : 'Each bar is one measured design at the scenario load, stacked by billing dimension (the same colour per dimension throughout the report); the figure above a bar is its total.',
+    type: 'bar',
+    labels: designs.map(designAxisLabel),
+    datasets: dimensions.map((dimension) => ({
+      label: COST_DIMENSIONS[dimension].label,
+      color: DIMENSION_COLORS[dimension],
+      data: designs.map((design) => perStreamHourOf(design.cost, dimension)),
+    })),
+    stacked: true,
+    totals: true,
+    x: { title: '' },
+    y: { title: 'USD per stream-hour', format: 'usd' },
+  };
+}
+
+/** Savings below this are cut at the tornado's edge (the saving has no lower bound; the table has all). */
+export const TORNADO_FLOOR_PERCENT = -200;
+
+function tornado(results: BenchResults): ChartSpec {
+  const { baseline, rows } = results.sensitivity;
+  const base = baseline.savingsVsCheapestPercent;
+  const values = rows.flatMap((row) => [row.low.savingsVsCheapestPercent, row.high.savingsVsCheapestPercent]);
+  const lowest = Math.min(base, ...values);
+  const highest = Math.max(base, ...values);
+  const cut = lowest < TORNADO_FLOOR_PERCENT;
+  const end = (label: string, color: string, pick: (row: TornadoRow) => SavingsPoint): DatasetSpec => ({
+    label,
+    color,
+    data: rows.map((row): readonly [number, number] => [base, pick(row).savingsVsCheapestPercent]),
+    overlap: true,
+  });
+  return {
+    id: 'chart-tornado',
+    title: 'Sensitivity: the saving against the cheapest serverless design',
+    caption: `Each bar runs from the saving at the run's values (the red line, ${formatPercent(base)}) to the saving at one end of the parameter's range, the others held at the run's values; largest swing first. Positive: the monolith is cheaper.${
+      cut
+        ? ` Savings below ${formatPercent(TORNADO_FLOOR_PERCENT, 0)} are cut at the left edge; the table gives every figure.`
+        : ''
+    } Points marked modelled in the table are priced from transformed measurements.`,
+    type: 'bar',
+    indexAxis: 'y',
+    labels: rows.map((row) => row.label),
+    datasets: [
+      end('Low end of the range', '#0891b2', (row) => row.low),
+      end('High end of the range', '#c2410c', (row) => row.high),
+    ],
+    x: {
+      title: 'monolith saving vs the cheapest serverless design, %',
+      format: 'percent',
+      min: cut ? TORNADO_FLOOR_PERCENT : Math.min(0, Math.floor(lowest / 10) * 10),
+      max: Math.min(100, Math.max(0, Math.ceil(highest / 10) * 10)),
+    },
+    y: { title: '' },
+    marker: { x: base, label: `run: ${formatPercent(base)}` },
   };
 }
 
@@ -279,6 +383,9 @@ function whatIfChart(results: BenchResults): ChartSpec {
 /** The chart specs of a results document, in `CHART_IDS` order. */
 export function buildChartSpecs(results: BenchResults): ChartSpec[] {
   return [
+    designCosts(results, false),
+    designCosts(results, true),
+    tornado(results),
     costBreakdown(results),
     countsByStage(results),
     chunkLatency(results),
@@ -311,6 +418,7 @@ export const chartScript = `(function () {
     if (format === 'usd') return usd(v);
     if (format === 'ms') return sig.format(v) + ' ms';
     if (format === 'fraction') return Number((v * 100).toFixed(2)) + '%';
+    if (format === 'percent') return Number(v.toFixed(1)) + '%';
     return Math.abs(v) >= 1000 ? grouped.format(v) : sig.format(v);
   }
   function isNice(v) {
@@ -330,6 +438,8 @@ export const chartScript = `(function () {
       };
     }
     if (spec.scale !== 'logarithmic' && spec.format) out.beginAtZero = true;
+    if (typeof spec.min === 'number') out.min = spec.min;
+    if (typeof spec.max === 'number') out.max = spec.max;
     return out;
   }
   var markerPlugin = {
@@ -384,6 +494,8 @@ export const chartScript = `(function () {
   specs.forEach(function (spec) {
     try {
       var line = spec.type === 'line';
+      var horizontal = spec.indexAxis === 'y';
+      var valueFormat = horizontal ? spec.x.format : spec.y.format;
       var config = {
         type: spec.type,
         data: {
@@ -397,15 +509,19 @@ export const chartScript = `(function () {
               borderWidth: line ? 2 : 0,
               pointRadius: line ? 0 : undefined,
               fill: false,
-              skipNull: true
+              skipNull: true,
+              grouped: d.overlap ? false : undefined
             };
           })
         },
         options: {
           animation: false,
+          indexAxis: horizontal ? 'y' : 'x',
           responsive: true,
           maintainAspectRatio: false,
-          interaction: line ? { mode: 'nearest', axis: 'x', intersect: false } : { mode: 'index', intersect: false },
+          interaction: line
+            ? { mode: 'nearest', axis: 'x', intersect: false }
+            : { mode: 'index', axis: horizontal ? 'y' : 'x', intersect: false },
           layout: { padding: { top: spec.totals ? 20 : 4 } },
           scales: { x: axis(spec.x, spec.stacked), y: axis(spec.y, spec.stacked) },
           plugins: {
@@ -413,11 +529,14 @@ export const chartScript = `(function () {
             tooltip: {
               callbacks: {
                 title: line ? function (items) { return items.length ? fmt(spec.x.format, items[0].parsed.x) : ''; } : undefined,
-                label: function (item) { return item.dataset.label + ': ' + fmt(spec.y.format, item.parsed.y); }
+                label: function (item) {
+                  if (Array.isArray(item.raw)) return item.dataset.label + ': ' + fmt(valueFormat, item.raw[1]);
+                  return item.dataset.label + ': ' + fmt(valueFormat, horizontal ? item.parsed.x : item.parsed.y);
+                }
               }
             },
             archbenchMarker: spec.marker || false,
-            archbenchTotals: spec.totals ? { format: spec.y.format } : false
+            archbenchTotals: spec.totals ? { format: valueFormat } : false
           }
         },
         plugins: [markerPlugin, totalsPlugin]

@@ -124,6 +124,24 @@ describe.skipIf(!chromiumFound && !underCi)('HTML report in Chromium', () => {
     }
   });
 
+  it('draws the designs side by side (one stack per design) and the tornado horizontally, one row per parameter', async () => {
+    const sample = buildSampleResults();
+    const shape = (id: string) =>
+      page.evaluate(`(() => {
+        const chart = window.Chart.getChart(document.getElementById(${JSON.stringify(id)}));
+        return { indexAxis: chart.options.indexAxis, labels: chart.data.labels.length, datasets: chart.data.datasets.length };
+      })()`) as Promise<{ indexAxis: string; labels: number; datasets: number }>;
+    expect(await shape('chart-design-costs')).toMatchObject({
+      indexAxis: 'x',
+      labels: sample.designs.length,
+    });
+    expect(await shape('chart-tornado')).toEqual({
+      indexAxis: 'y',
+      labels: sample.sensitivity.rows.length,
+      datasets: 2,
+    });
+  });
+
   it('shows the hostile sample strings as text', async () => {
     const heading = await page.evaluate('document.querySelector(".clip h3 code").textContent');
     expect(heading).toBe(`fixtures/clips/<img src=x onerror=alert(1)>"'&.mp4`);

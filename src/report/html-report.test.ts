@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../core/bench-results.ts';
 import { sourceOfPriceKey } from '../core/cost/price-book.ts';
-import { formatPercent, formatUsd } from './format.ts';
-import { buildChartSpecs, CHART_IDS } from './html-charts.ts';
+import { formatBytes, formatMs, formatPercent, formatUsd } from './format.ts';
+import { escapeHtml } from './html.ts';
+import { buildChartSpecs, CHART_IDS, TORNADO_FLOOR_PERCENT } from './html-charts.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { buildSampleResults, hostileStrings } from './sample-results.ts';
 
@@ -142,5 +143,150 @@ describe('renderHtmlReport', () => {
   it('keeps the sample hostile strings in the document it renders', () => {
     expect(results.clips.map((clip) => clip.path)).toContain(hostileStrings.clipPath);
     expect(results.scenario.description).toBe(hostileStrings.scenarioDescription);
+  });
+
+  it('leads with the verdict and both savings: against the first and against the cheapest design', () => {
+    const top = results.headline;
+    const lead = page.slice(page.indexOf('<section id="headline">'), page.indexOf('</section>'));
+    has(lead, `<p class="verdict">${escapeHtml(top.verdict)}</p>`);
+    has(lead, formatPercent(top.savingsVsFirstPercent ?? Number.NaN));
+    has(lead, formatPercent(top.savingsVsCheapestPercent ?? Number.NaN));
+    has(lead, `<code>${top.firstDesignId}</code>: ${formatUsd(top.firstPerStreamHour)}`);
+    has(lead, `<code>${top.cheapestServerlessId}</code>: ${formatUsd(top.cheapestPerStreamHour)}`);
+    expect(top.infeasible).toEqual([]);
+    has(lead, 'every serverless design carries 10 streams in one account-Region');
+  });
+
+  it("flags a load beyond a design's quota headroom in the headline, with the account-Regions it needs", () => {
+    const heavy = buildSampleResults({
+      costOptions: { load: { streams: 1000 }, monolith: { hosting: 'ec2' } },
+    });
+    const [infeasible] = heavy.headline.infeasible;
+    expect(infeasible?.id).toBe('sfn-per-second');
+    const markup = renderHtmlReport(heavy);
+    const lead = markup.slice(markup.indexOf('<section id="headline">'), markup.indexOf('</section>'));
+    has(lead, 'Not feasible at 1,000 streams in one account-Region:');
+    has(lead, `<li><code>sfn-per-second</code>: ${escapeHtml(infeasible?.summary ?? '')}</li>`);
+    const needed = heavy.designs.find((design) => design.id === 'sfn-per-second')?.feasibility;
+    expect(needed?.accountRegionsNeeded).toBeGreaterThan(1);
+    has(markup, `needs ${needed?.accountRegionsNeeded} account-Regions`);
+  });
+
+  it('shows every design side by side: settings, costs, saving, chunk latency, headroom', () => {
+    const section = page.slice(
+      page.indexOf('<section id="designs">'),
+      page.indexOf('<section id="sensitivity">'),
+    );
+    expect(results.designs.map((design) => design.id)).toEqual([
+      'monolith',
+      'sfn-per-second',
+      'sfn-express-batched',
+      'function-per-chunk',
+    ]);
+    for (const design of results.designs) {
+      has(section, `<code>${design.id}</code>`);
+      has(section, escapeHtml(design.label));
+      has(section, formatUsd(design.cost.totalPerStreamHour));
+      has(section, formatUsd(design.cost.totalPerMonth));
+      const latency = design.summary.timing.chunkLatency;
+      has(section, `${formatMs(latency.p50Ms)} / ${formatMs(latency.p99Ms)}`);
+      if (design.comparison !== null)
+        has(section, formatPercent(design.comparison.savingsPercent ?? Number.NaN));
+      if (design.headroom?.current.binding) has(section, escapeHtml(design.headroom.current.binding.label));
+    }
+    has(section, 'stages, Express, 10-s chunks, 125 frames per S3 object');
+    const spec = buildChartSpecs(results).find((entry) => entry.id === 'chart-design-costs');
+    expect(spec?.labels).toHaveLength(results.designs.length);
+    // Each design's stack adds up to its total per stream-hour.
+    for (const [index, design] of results.designs.entries()) {
+      const stacked = (spec?.datasets ?? []).reduce(
+        (sum, dataset) => sum + Number(dataset.data[index] ?? 0),
+        0,
+      );
+      expect(stacked).toBeCloseTo(design.cost.totalPerStreamHour, 10);
+    }
+    const zoom = buildChartSpecs(results).find((entry) => entry.id === 'chart-design-costs-zoom');
+    expect(zoom?.labels).toHaveLength(results.designs.length - 1);
+  });
+
+  it("draws the tornado from the run's saving to each end, and tables both savings with modelled labels", () => {
+    const { baseline, rows, serverlessFriendly, monolithFriendly } = results.sensitivity;
+    const spec = buildChartSpecs(results).find((entry) => entry.id === 'chart-tornado');
+    expect(spec?.indexAxis).toBe('y');
+    expect(spec?.labels).toEqual(rows.map((row) => row.label));
+    expect(spec?.marker?.x).toBe(baseline.savingsVsCheapestPercent);
+    expect(spec?.datasets[0]?.data).toEqual(
+      rows.map((row) => [baseline.savingsVsCheapestPercent, row.low.savingsVsCheapestPercent]),
+    );
+    expect(spec?.datasets[1]?.data).toEqual(
+      rows.map((row) => [baseline.savingsVsCheapestPercent, row.high.savingsVsCheapestPercent]),
+    );
+    expect(spec?.x.min).toBeGreaterThanOrEqual(TORNADO_FLOOR_PERCENT);
+    const section = page.slice(
+      page.indexOf('<section id="sensitivity">'),
+      page.indexOf('<section id="monolith-sizing">'),
+    );
+    for (const row of rows) {
+      has(section, escapeHtml(row.label));
+      has(section, escapeHtml(row.rangeNote));
+      for (const point of [row.low, row.high]) {
+        has(section, formatPercent(point.savingsVsCheapestPercent));
+        has(section, formatPercent(point.savingsVsFirstPercent));
+      }
+    }
+    const modelled = rows.flatMap((row) => [row.low, row.high]).filter((point) => point.modelled).length;
+    expect(modelled).toBeGreaterThan(0);
+    // Two cells (vs cheapest, vs first) per modelled point, one per bounding case, one in the explanation.
+    const bounding = [serverlessFriendly, monolithFriendly].filter((entry) => entry.point.modelled).length;
+    expect(section.split('<span class="tag">modelled</span>').length - 1).toBe(2 * modelled + bounding + 1);
+    has(section, formatPercent(serverlessFriendly.point.savingsVsCheapestPercent));
+    has(section, formatPercent(monolithFriendly.point.savingsVsCheapestPercent));
+    has(section, 'Every assumption at its serverless-friendly end');
+  });
+
+  it('shows the multi-stream monolith runs, the fit and the sizing chosen, and leaves the section out without runs', () => {
+    const measurement = results.monolithStreams;
+    if (measurement === null) throw new Error('the sample has multi-stream runs');
+    const section = page.slice(
+      page.indexOf('<section id="monolith-sizing">'),
+      page.indexOf('<section id="case">'),
+    );
+    for (const sample of measurement.samples) has(section, formatBytes(sample.peakRssBytes));
+    has(
+      section,
+      `${formatBytes(measurement.fit.memoryBaseBytes)} per process + ${formatBytes(measurement.fit.memoryPerStreamBytes)} per stream`,
+    );
+    const ec2 = results.designs[0]?.cost.sizing?.ec2;
+    has(section, `EC2, ${ec2?.instances} x <code>${ec2?.instanceType}</code>`);
+    has(section, `${ec2?.streamsPerInstance} streams per instance`);
+    const without = renderHtmlReport({ ...results, monolithStreams: null });
+    lacks(without, 'id="monolith-sizing"');
+    lacks(without, 'href="#monolith-sizing"');
+  });
+
+  it('labels the sections that compare the monolith with the first design only', () => {
+    for (const id of [
+      'case',
+      'money',
+      'charts',
+      'costs',
+      'what-ifs',
+      'headroom',
+      'break-even',
+      'counters',
+      'runners',
+    ]) {
+      const start = page.indexOf(`<section id="${id}">`);
+      expect(page.slice(start, start + 600), id).toContain("The monolith against Prime Video's first design");
+    }
+  });
+
+  it('renders a price book without transfer.crossAz, with its Fargate task sizes and Savings Plans', () => {
+    expect(results.priceBook.lines['transfer.crossAz']).toBeUndefined();
+    lacks(page, '<code>transfer.crossAz</code>');
+    has(page, '<h3>Fargate task sizes</h3>');
+    has(page, 'EC2 Instance Savings Plans');
+    const plans = results.priceBook.savingsPlans;
+    has(page, formatPercent(plans?.ec2InstanceMaxPercent.value ?? Number.NaN, 0));
   });
 });

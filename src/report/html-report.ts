@@ -1,10 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { BenchClip, BenchClipRun, BenchResults } from '../core/bench-results.ts';
+import type {
+  BenchClip,
+  BenchClipRun,
+  BenchResults,
+  DesignRun,
+  DesignSettings,
+} from '../core/bench-results.ts';
 import type { BreakEvenCurve } from '../core/cost/break-even.ts';
-import type { CostLine, Design, DesignCost } from '../core/cost/cost-model.ts';
+import {
+  COST_DIMENSIONS,
+  type CostDimension,
+  type CostLine,
+  type Design,
+  type DesignCost,
+} from '../core/cost/cost-model.ts';
 import type { HeadroomResult, QuotaLimit } from '../core/cost/headroom.ts';
+import type { MonolithStreamsSample } from '../core/cost/monolith-sizing.ts';
 import {
   PRICE_LINE_UNITS,
   type PriceBook,
@@ -16,6 +29,7 @@ import {
   sourceOfPriceKey,
   unitPriceOf,
 } from '../core/cost/price-book.ts';
+import type { SavingsPoint, TornadoRow } from '../core/cost/sensitivity.ts';
 import type { Finding } from '../core/finding.ts';
 import {
   breakEvenSentence,
@@ -25,7 +39,6 @@ import {
   loadPhrase,
   monolithHostingOf,
   primeVideoClaim,
-  savingsSentence,
   whyTheyDiffer,
 } from './case-narrative.ts';
 // Explorer (issue 13): its section, page script and styles; the CSP allows each inline script by hash.
@@ -42,7 +55,7 @@ import {
   formatUsd,
 } from './format.ts';
 import { type HtmlValue, html, jsonForScript, type SafeHtml, trustedHtml } from './html.ts';
-import { buildChartSpecs, chartScript } from './html-charts.ts';
+import { buildChartSpecs, type ChartSpec, chartScript } from './html-charts.ts';
 
 /**
  * The HTML report: one self-contained page rendered from a results document alone. Chart.js is inlined,
@@ -109,28 +122,83 @@ function designLabel(design: Design, results: BenchResults): string {
     : designNames.distributed;
 }
 
+function card(title: string, big: string, lines: readonly HtmlValue[], cls = ''): SafeHtml {
+  return html`<div class="card ${cls}"><h3>${title}</h3><p class="big">${big}</p>${lines.map((line) => html`<p>${line}</p>`)}</div>`;
+}
+
+/** The design of a given id (the headline names designs by id). */
+function designOf(results: BenchResults, id: string): DesignRun | undefined {
+  return results.designs.find((design) => design.id === id);
+}
+
+/** Who is cheaper, in words, for a saving of the monolith against a serverless design. */
+function cheaperPhrase(saving: number | null): string {
+  if (saving === null) return 'the serverless design costs nothing here';
+  if (saving === 0) return 'both cost the same';
+  return saving > 0 ? 'the monolith is cheaper' : 'the serverless design is cheaper';
+}
+
+function savingText(saving: number | null): string {
+  return saving === null ? 'n/a' : formatPercent(saving);
+}
+
+/** A headline card: the monolith's saving against one serverless design. */
+function savingCard(
+  title: string,
+  design: DesignRun | undefined,
+  perStreamHour: number,
+  saving: number | null,
+): SafeHtml {
+  return card(
+    title,
+    savingText(saving),
+    [
+      html`<code>${design?.id ?? ''}</code>: ${formatUsd(perStreamHour)} per stream-hour`,
+      design?.label ?? '',
+      cheaperPhrase(saving),
+    ],
+    'ours',
+  );
+}
+
 function headline(results: BenchResults): SafeHtml {
-  const { distributed, monolith, comparison } = results.costs.baseline;
-  const savings = comparison.savingsPercent;
-  const card = (title: string, big: string, lines: readonly HtmlValue[], cls = ''): SafeHtml =>
-    html`<div class="card ${cls}"><h3>${title}</h3><p class="big">${big}</p>${lines.map((line) => html`<p>${line}</p>`)}</div>`;
-  return html`<section id="headline" class="cards">
-${card('Distributed', formatUsd(distributed.totalPerStreamHour), [
-  'per stream-hour',
-  `${formatUsd(distributed.totalPerMonth)} per month`,
-])}
-${card(`Monolith (${monolithHostingOf(monolith)})`, formatUsd(monolith.totalPerStreamHour), [
-  'per stream-hour',
-  `${formatUsd(monolith.totalPerMonth)} per month`,
-])}
-${card('Savings, this run', savings === null ? 'n/a' : formatPercent(savings), [savingsSentence(results), loadPhrase(results)], 'ours')}
+  const top = results.headline;
+  const monolith = results.designs[0];
+  const first = designOf(results, top.firstDesignId);
+  const cheapest = designOf(results, top.cheapestServerlessId);
+  return html`<section id="headline">
+<p class="verdict">${top.verdict}</p>
+<div class="cards">
+${card(
+  `Monolith${monolith === undefined ? '' : ` (${monolithHostingOf(monolith.cost)})`}`,
+  formatUsd(top.monolithPerStreamHour),
+  ['per stream-hour', monolith === undefined ? '' : `${formatUsd(monolith.cost.totalPerMonth)} per month`],
+)}
+${savingCard("Saving vs Prime Video's first design", first, top.firstPerStreamHour, top.savingsVsFirstPercent)}
+${savingCard('Saving vs the cheapest serverless design', cheapest, top.cheapestPerStreamHour, top.savingsVsCheapestPercent)}
 ${card(
   'Savings, Prime Video (published)',
   primeVideoClaim.headline,
   [html`&ldquo;${primeVideoClaim.quote}&rdquo;`, html`<span class="cite">${primeVideoClaim.source}</span>`],
   'theirs',
 )}
+</div>
+${feasibilityBanner(results)}
 </section>`;
+}
+
+/** The feasibility flag for the scenario's load: which designs one account-Region cannot carry. */
+function feasibilityBanner(results: BenchResults): SafeHtml {
+  const streams = formatNumber(results.scenario.load.streams);
+  const { infeasible } = results.headline;
+  if (infeasible.length === 0) {
+    return html`<p class="banner ok" id="feasibility">Feasibility: every serverless design carries ${streams} streams in one account-Region under current quotas.</p>`;
+  }
+  return html`<div class="banner bad" id="feasibility"><p><strong>Not feasible at ${streams} streams in one account-Region:</strong> ${
+    infeasible.length
+  } of ${results.designs.length - 1} serverless designs. Their costs are priced as if spread over the account-Regions named; Prime Video hit such a limit at about 5% of their expected load.</p><ul>${infeasible.map(
+    (entry) => html`<li><code>${entry.id}</code>: ${entry.summary}</li>`,
+  )}</ul></div>`;
 }
 
 function statusBanners(results: BenchResults): SafeHtml {
@@ -154,9 +222,297 @@ function statusBanners(results: BenchResults): SafeHtml {
   return html`${equivalence}${failures}`;
 }
 
+function settingsText(settings: DesignSettings): string {
+  const parts = [
+    settings.shape,
+    ...(settings.workflow === null ? [] : [settings.workflow === 'express' ? 'Express' : 'Standard']),
+    `${formatNumber(settings.chunkSeconds)}-s chunks`,
+    ...(settings.framesPerObject === null
+      ? []
+      : [
+          `${formatNumber(settings.framesPerObject)} frame${settings.framesPerObject === 1 ? '' : 's'} per S3 object`,
+        ]),
+  ];
+  return parts.join(', ');
+}
+
+function headroomCell(design: DesignRun): HtmlValue {
+  if (design.headroom === null) return html`<span class="muted">no per-chunk quota</span>`;
+  const current = design.headroom.current;
+  return current.binding === null
+    ? 'no quota binds'
+    : html`${formatStreams(current.maxStreams)} streams<br><span class="muted">${current.binding.label}</span>`;
+}
+
+function feasibilityCell(design: DesignRun): HtmlValue {
+  const feasibility = design.feasibility;
+  if (feasibility === null) return html`<span class="muted">n/a</span>`;
+  const verdict = feasibility.feasible
+    ? html`<span class="flag ok">fits</span>`
+    : html`<span class="flag bad">${
+        feasibility.accountRegionsNeeded === null
+          ? 'needs a quota increase'
+          : `needs ${formatNumber(feasibility.accountRegionsNeeded)} account-Regions`
+      }</span>`;
+  return html`${verdict}<br><span class="muted">${feasibility.summary}</span>`;
+}
+
+function chartFigure(spec: ChartSpec | undefined): SafeHtml {
+  if (spec === undefined) return html``;
+  return html`<figure class="chart"><h3>${spec.title}</h3><div class="canvas-box${
+    spec.indexAxis === 'y' ? ' tall' : ''
+  }"><canvas id="${spec.id}" role="img" aria-label="${spec.title}"></canvas></div><figcaption>${spec.caption}</figcaption></figure>\n`;
+}
+
+function designsSection(results: BenchResults, specs: readonly ChartSpec[]): SafeHtml {
+  const { breakEven, cheapestServerlessId } = results.headline;
+  const dimensions = [
+    ...new Set(results.designs.flatMap((design) => design.cost.lines.map((line) => line.dimension))),
+  ].filter((dimension) =>
+    results.designs.some((design) =>
+      design.cost.lines.some((line) => line.dimension === dimension && line.cost !== 0),
+    ),
+  );
+  const perStreamHour = (design: DesignRun, dimension: CostDimension): number =>
+    design.cost.lines
+      .filter((line) => line.dimension === dimension)
+      .reduce((sum, line) => sum + line.costPerStreamHour, 0);
+  return html`<section id="designs">
+<h2>Designs side by side</h2>
+<p>Every design was run on the same clips through the same core and priced at ${loadPhrase(results)} with price book <code>${
+    results.priceBook.id
+  }</code>; nothing on this table is extrapolated. &ldquo;Monolith saves&rdquo; is (design &minus; monolith) / design; negative where the serverless design is cheaper.</p>
+${table(results.designs, [
+  {
+    header: 'Design',
+    cell: (design) =>
+      html`<strong>${design.label}</strong><br><code>${design.id}</code> <span class="muted">${design.description}</span>`,
+  },
+  { header: 'Settings', cell: (design) => settingsText(design.settings) },
+  { header: 'Per stream-hour', cell: (design) => formatUsd(design.cost.totalPerStreamHour), numeric: true },
+  { header: 'Per month', cell: (design) => formatUsd(design.cost.totalPerMonth), numeric: true },
+  {
+    header: 'Monolith saves',
+    cell: (design) => (design.comparison === null ? '—' : savingText(design.comparison.savingsPercent)),
+    numeric: true,
+  },
+  {
+    header: 'Chunk latency p50 / p99',
+    cell: (design) =>
+      `${formatMs(design.summary.timing.chunkLatency.p50Ms)} / ${formatMs(design.summary.timing.chunkLatency.p99Ms)}`,
+    numeric: true,
+  },
+  { header: 'Headroom (current quotas)', cell: headroomCell },
+  { header: `At ${formatNumber(results.scenario.load.streams)} streams`, cell: feasibilityCell },
+])}
+<div class="charts">${specs
+    .filter((spec) => spec.id === 'chart-design-costs' || spec.id === 'chart-design-costs-zoom')
+    .map(chartFigure)}</div>
+<details><summary>Cost per stream-hour by billing dimension, every design</summary>
+${table(dimensions, [
+  { header: 'Billing dimension', cell: (dimension) => COST_DIMENSIONS[dimension].label },
+  { header: 'Basis', cell: (dimension) => COST_DIMENSIONS[dimension].basis },
+  ...results.designs.map((design) => ({
+    header: design.id,
+    cell: (dimension: CostDimension) => formatUsd(perStreamHour(design, dimension)),
+    numeric: true,
+  })),
+])}
+</details>
+<p>Against the cheapest serverless design, <code>${cheapestServerlessId}</code> (&ldquo;distributed&rdquo; here): over concurrent streams, ${breakEvenSentence(
+    breakEven.overStreams,
+  )}; over duty cycle, ${breakEvenSentence(breakEven.overDutyCycle)}.</p>
+</section>`;
+}
+
+function modelledTag(point: SavingsPoint): HtmlValue {
+  return point.modelled ? html` <span class="tag">modelled</span>` : '';
+}
+
+/** A saving at one point, with the cheapest design when it differs from the run's, and its modelled tag. */
+function pointCell(point: SavingsPoint, which: 'cheapest' | 'first', baselineCheapest: string): SafeHtml {
+  const saving = which === 'cheapest' ? point.savingsVsCheapestPercent : point.savingsVsFirstPercent;
+  const other =
+    which === 'cheapest' && point.cheapestId !== baselineCheapest
+      ? html`<br><span class="muted">vs <code>${point.cheapestId}</code></span>`
+      : '';
+  return html`${formatPercent(saving)}${modelledTag(point)}${other}`;
+}
+
+function sensitivitySection(results: BenchResults, specs: readonly ChartSpec[]): SafeHtml {
+  const { baseline, rows, serverlessFriendly, monolithFriendly } = results.sensitivity;
+  const cheapest = baseline.cheapestId;
+  const bounding = [
+    { name: 'Every assumption at its serverless-friendly end', case: serverlessFriendly },
+    { name: 'Every assumption at its monolith-friendly end', case: monolithFriendly },
+  ];
+  return html`<section id="sensitivity">
+<h2>Sensitivity</h2>
+<p>The monolith's saving against the cheapest serverless design and against Prime Video's first design as each assumption moves across its stated range, the others at the run's values. At the run's values: ${formatPercent(
+    baseline.savingsVsCheapestPercent,
+  )} against <code>${cheapest}</code>, ${formatPercent(baseline.savingsVsFirstPercent)} against <code>${
+    results.headline.firstDesignId
+  }</code>. A point marked <span class="tag">modelled</span> is priced from measurements transformed to another setting, not from a run.</p>
+${chartFigure(specs.find((spec) => spec.id === 'chart-tornado'))}
+${table(rows, [
+  {
+    header: 'Parameter',
+    cell: (row: TornadoRow) =>
+      html`<strong>${row.label}</strong><br><span class="muted">run: ${row.baseLabel}; range: ${row.rangeNote}</span>`,
+  },
+  { header: 'Low end', cell: (row) => row.low.label },
+  { header: 'vs cheapest', cell: (row) => pointCell(row.low, 'cheapest', cheapest), numeric: true },
+  { header: 'vs first', cell: (row) => pointCell(row.low, 'first', cheapest), numeric: true },
+  { header: 'High end', cell: (row) => row.high.label },
+  { header: 'vs cheapest', cell: (row) => pointCell(row.high, 'cheapest', cheapest), numeric: true },
+  { header: 'vs first', cell: (row) => pointCell(row.high, 'first', cheapest), numeric: true },
+  { header: 'Swing', cell: (row) => `${formatNumber(row.swingPoints)} points`, numeric: true },
+])}
+<h3>Bounding cases</h3>
+${table(bounding, [
+  { header: 'Case', cell: (entry) => html`<strong>${entry.name}</strong>${modelledTag(entry.case.point)}` },
+  {
+    header: 'Saving vs cheapest',
+    cell: (entry) =>
+      html`${formatPercent(entry.case.point.savingsVsCheapestPercent)}<br><span class="muted">vs <code>${entry.case.point.cheapestId}</code></span>`,
+    numeric: true,
+  },
+  {
+    header: 'Saving vs first',
+    cell: (entry) => formatPercent(entry.case.point.savingsVsFirstPercent),
+    numeric: true,
+  },
+  {
+    header: 'Monolith / stream-hour',
+    cell: (entry) => formatUsd(entry.case.point.monolithPerStreamHour),
+    numeric: true,
+  },
+  {
+    header: 'Cheapest / stream-hour',
+    cell: (entry) => formatUsd(entry.case.point.cheapestPerStreamHour),
+    numeric: true,
+  },
+  {
+    header: 'Ends taken',
+    cell: (entry) =>
+      html`<details><summary>${Object.keys(entry.case.ends).length} parameters</summary><ul class="ends">${Object.entries(
+        entry.case.ends,
+      ).map(([parameter, end]) => html`<li><code>${parameter}</code>: ${end}</li>`)}</ul></details>`,
+  },
+])}
+</section>`;
+}
+
+function sizingChosen(cost: DesignCost): SafeHtml {
+  const sizing = cost.sizing;
+  if (sizing === undefined) return html`<p class="muted">The monolith's bill records no sizing.</p>`;
+  const clones = (sizing.clones ?? 1) > 1 ? `, ${sizing.clones} clones` : '';
+  if (sizing.ec2 !== undefined) {
+    const perInstance =
+      sizing.ec2.streamsPerInstance === undefined
+        ? ''
+        : `, ${formatNumber(sizing.ec2.streamsPerInstance)} streams per instance`;
+    return html`<p>Chosen in the monolith's cost: EC2, ${formatNumber(sizing.ec2.instances)} x <code>${
+      sizing.ec2.instanceType
+    }</code> (${sizing.architecture}${clones})${perInstance}, the count set by ${sizing.ec2.limitedBy}; ${formatNumber(
+      sizing.vcpus,
+    )} vCPUs and ${formatNumber(sizing.memoryGiB)} GiB needed at the target utilisation.</p>`;
+  }
+  const task = sizing.fargateTask;
+  return html`<p>Chosen in the monolith's cost: Fargate (${sizing.architecture}${clones})${
+    task === undefined
+      ? html`, billed for exactly the vCPUs and GB needed (the price book lists no task sizes)`
+      : html`, ${formatNumber(task.tasks)} task(s) of ${formatNumber(task.vcpus)} vCPU and ${formatNumber(
+          task.memoryGiB,
+        )} GB, ${formatNumber(task.streamsPerTask)} streams per task, the count set by ${task.limitedBy}`
+  }; ${formatNumber(sizing.vcpus)} vCPUs and ${formatNumber(sizing.memoryGiB)} GiB needed at the target utilisation.</p>`;
+}
+
+/** Throughput of a multi-stream run, stream-seconds per wall-second. */
+function throughputOf(sample: MonolithStreamsSample): number {
+  return sample.wallMs > 0 ? sample.streamSeconds / (sample.wallMs / 1000) : 0;
+}
+
+function monolithSizingSection(results: BenchResults): SafeHtml {
+  const measurement = results.monolithStreams;
+  const monolith = results.designs[0];
+  if (measurement === null || monolith === undefined) return html``;
+  const { fit, samples, skipped } = measurement;
+  const single = samples.find((sample) => sample.streams === 1);
+  const perStreamSecond = (ms: number, sample: MonolithStreamsSample): string =>
+    formatNumber(sample.streamSeconds > 0 ? ms / 1000 / sample.streamSeconds : 0);
+  return html`<section id="monolith-sizing">
+<h2>Monolith sizing</h2>
+<p>One fresh monolith process per stream count, each running that many streams at once on a ${formatNumber(
+    fit.cores,
+  )}-CPU machine (stream <i>i</i> replays clip <i>i</i> modulo ${measurement.clips.length}: ${measurement.clips.map(
+    (clip, index) => html`${index > 0 ? ', ' : ''}<code>${clip}</code>`,
+  )}).${
+    skipped.length === 0
+      ? ''
+      : html` Not measured: ${skipped.map(
+          (entry, index) =>
+            html`${index > 0 ? '; ' : ''}${formatNumber(entry.streams)} streams (${entry.reason})`,
+        )}.`
+  }</p>
+${table(samples, [
+  { header: 'Streams', cell: (sample) => formatNumber(sample.streams), numeric: true },
+  { header: 'Stream-seconds', cell: (sample) => formatNumber(sample.streamSeconds), numeric: true },
+  {
+    header: 'CPU-s per stream-second',
+    cell: (sample) => perStreamSecond(sample.cpuMs, sample),
+    numeric: true,
+  },
+  {
+    header: 'of it the Node process',
+    cell: (sample) => perStreamSecond(sample.nodeCpuMs, sample),
+    numeric: true,
+  },
+  { header: 'Peak RSS with decoders', cell: (sample) => formatBytes(sample.peakRssBytes), numeric: true },
+  { header: 'Node alone', cell: (sample) => formatBytes(sample.nodePeakRssBytes), numeric: true },
+  {
+    header: 'Throughput',
+    cell: (sample) => `${formatNumber(throughputOf(sample))} stream-s/s`,
+    numeric: true,
+  },
+  {
+    header: 'vs one stream',
+    cell: (sample) =>
+      single === undefined || throughputOf(single) === 0
+        ? '—'
+        : `x${formatNumber(throughputOf(sample) / throughputOf(single))}`,
+    numeric: true,
+  },
+])}
+${definitionList([
+  [
+    'CPU per stream-second',
+    `${formatNumber(fit.cpuSecondsPerStreamSecond)} CPU-s (${fit.cpuMethod === 'least-squares-slope' ? 'least-squares slope over the samples' : 'total CPU over total stream-seconds'}); the Node process's own ${formatNumber(
+      fit.nodeCpuSecondsPerStreamSecond,
+    )} CPU-s, which bounds the streams one process serves`,
+  ],
+  [
+    'Memory',
+    `${formatBytes(fit.memoryBaseBytes)} per process + ${formatBytes(fit.memoryPerStreamBytes)} per stream, decoders included (Node alone: ${formatBytes(
+      fit.nodeMemory.baseBytes,
+    )} + ${formatBytes(fit.nodeMemory.perStreamBytes)} per stream)`,
+  ],
+  [
+    'Throughput scaling',
+    fit.throughputScaling === null
+      ? 'not measured (no one-stream run)'
+      : `x${formatNumber(fit.throughputScaling)} one stream's, at ${formatNumber(fit.throughputScalingStreams ?? 0)} streams`,
+  ],
+])}
+${sizingChosen(monolith.cost)}
+<ul class="assumptions">${monolith.cost.assumptions.map((assumption) => html`<li>${assumption}</li>`)}</ul>
+</section>`;
+}
+
 function caseSection(results: BenchResults): SafeHtml {
   return html`<section id="case">
 <h2>Our figure beside Prime Video's, and why they differ</h2>
+${firstDesignScope(results)}
 <ul class="reasons">${whyTheyDiffer(results).map((reason) => html`<li>${reason}</li>`)}</ul>
 <h3>Counterpoints</h3>
 <ul class="reasons">${counterpoints.map(
@@ -172,7 +528,8 @@ function moneySection(results: BenchResults): SafeHtml {
     (entry) => entry.distributedPerMonth !== 0 || entry.monolithPerMonth !== 0,
   );
   return html`<section id="money">
-<h2>Where the money goes</h2>
+<h2>Where the money goes: the monolith against the first design</h2>
+${firstDesignScope(results)}
 <p>The gap between the designs is ${formatUsd(comparison.gapPerMonth)} per month (${formatUsd(
     comparison.gapPerStreamHour,
   )} per stream-hour): ${formatUsd(comparison.gapByBasis.count)} of it from counted events (exact run to run) and ${formatUsd(
@@ -194,16 +551,27 @@ ${table(rows, [
 </section>`;
 }
 
-function chartsSection(results: BenchResults): SafeHtml {
-  const specs = buildChartSpecs(results);
+/** Charts shown in the sections of their own; the charts section has the rest. */
+const SECTION_CHARTS: ReadonlySet<string> = new Set([
+  'chart-design-costs',
+  'chart-design-costs-zoom',
+  'chart-tornado',
+]);
+
+function chartsSection(results: BenchResults, specs: readonly ChartSpec[]): SafeHtml {
   return html`<section id="charts">
-<h2>Charts</h2>
-<div class="charts">${specs.map(
-    (spec) =>
-      html`<figure class="chart"><h3>${spec.title}</h3><div class="canvas-box"><canvas id="${spec.id}" role="img" aria-label="${spec.title}"></canvas></div><figcaption>${spec.caption}</figcaption></figure>\n`,
-  )}</div>
-<script type="application/json" id="chart-data">${trustedHtml(jsonForScript(specs))}</script>
+<h2>Charts: the monolith against the first design</h2>
+${firstDesignScope(results)}
+<div class="charts">${specs.filter((spec) => !SECTION_CHARTS.has(spec.id)).map(chartFigure)}</div>
 </section>`;
+}
+
+/** Says that a section compares the monolith with Prime Video's first design only. */
+function firstDesignScope(results: BenchResults): SafeHtml {
+  const first = designOf(results, results.headline.firstDesignId);
+  return html`<p class="scope">The monolith against Prime Video's first design, <code>${results.headline.firstDesignId}</code>${
+    first === undefined ? '' : html` (${first.label})`
+  }, called &ldquo;distributed&rdquo; here; every design is in <a href="#designs">Designs side by side</a>.</p>`;
 }
 
 function costLinesTable(cost: DesignCost, book: PriceBook): SafeHtml {
@@ -262,7 +630,8 @@ ${sizingList(cost)}
 <ul class="assumptions">${cost.assumptions.map((assumption) => html`<li>${assumption}</li>`)}</ul>`;
   };
   return html`<section id="costs">
-<h2>Cost lines</h2>
+<h2>Cost lines: the first design and the monolith</h2>
+${firstDesignScope(results)}
 <p>Every line is a monthly quantity at ${loadPhrase(results)} (${formatNumber(
     baseline.distributed.streamHoursPerMonth,
   )} stream-hours) times a price from the price book <code>${results.priceBook.id}</code>, with its source.</p>
@@ -298,7 +667,8 @@ function whatIfSection(results: BenchResults): SafeHtml {
     })),
   ];
   return html`<section id="what-ifs">
-<h2>What-ifs</h2>
+<h2>What-ifs from the first design's counts</h2>
+${firstDesignScope(results)}
 ${table(rows, [
   {
     header: 'What-if',
@@ -350,7 +720,8 @@ ${table(result.limits, [
 
 function headroomSection(results: BenchResults): SafeHtml {
   return html`<section id="headroom">
-<h2>Quota headroom</h2>
+<h2>Quota headroom: the first design and the monolith</h2>
+${firstDesignScope(results)}
 ${(['distributed', 'monolith'] as const).map(
   (design) => html`<h3>${designLabel(design, results)}</h3>
 ${headroomBlock(results.headroom[design].current, results.priceBook)}
@@ -388,7 +759,8 @@ ${table(curve.points, [
 function breakEvenSection(results: BenchResults): SafeHtml {
   const { overStreams, overDutyCycle } = results.breakEven;
   return html`<section id="break-even">
-<h2>Break-even</h2>
+<h2>Break-even: the monolith against the first design</h2>
+${firstDesignScope(results)}
 <p>Over concurrent streams: ${breakEvenSentence(overStreams)}.</p>
 ${curveTable(overStreams)}
 <p>Over duty cycle: ${breakEvenSentence(overDutyCycle)}.</p>
@@ -411,7 +783,8 @@ function countersSection(results: BenchResults): SafeHtml {
     return formatNumber(total / seconds[design]);
   };
   return html`<section id="counters">
-<h2>Counters</h2>
+<h2>Counters: the first design and the monolith</h2>
+${firstDesignScope(results)}
 <p>Every counter of both runners, summed over the clips that ran (${formatNumber(seconds.distributed)} stream-seconds distributed, ${formatNumber(
     seconds.monolith,
   )} monolith). Counts are exact run to run; timings are measurements; levels are maxima or settings.</p>
@@ -431,7 +804,8 @@ ${table(counterRows(results), [
 function runnersSection(results: BenchResults): SafeHtml {
   const designs = ['distributed', 'monolith'] as const;
   return html`<section id="runners">
-<h2>Runners and timing</h2>
+<h2>Runners and timing: the first design and the monolith</h2>
+${firstDesignScope(results)}
 ${table(designs, [
   { header: 'Design', cell: (design) => designLabel(design, results) },
   {
@@ -536,9 +910,50 @@ function tiersText(line: PriceLine): string {
     .join('; ');
 }
 
+function fargateTaskSizesBlock(book: PriceBook): SafeHtml {
+  const sizes = book.fargateTaskSizes;
+  if (sizes === undefined) return html``;
+  return html`<h3>Fargate task sizes</h3>
+<p>${sizes.note ?? ''} ${sourceCell(book.sources[sizes.source])}</p>
+${table(sizes.sizes, [
+  { header: 'Task vCPU', cell: (size) => formatNumber(size.vcpus), numeric: true },
+  {
+    header: 'Memory allowed (GB)',
+    cell: (size) => size.memoryGiB.map((gib) => formatNumber(gib)).join(', '),
+  },
+])}`;
+}
+
+const SAVINGS_PLAN_LABELS: Readonly<Record<keyof NonNullable<PriceBook['savingsPlans']>, string>> = {
+  computeMaxPercent: 'Compute Savings Plans (EC2, Fargate, Lambda duration)',
+  ec2InstanceMaxPercent: 'EC2 Instance Savings Plans',
+  fargateMaxPercent: 'Fargate under Compute Savings Plans',
+  lambdaDurationMaxPercent: 'Lambda duration under Compute Savings Plans',
+};
+
+function savingsPlansBlock(book: PriceBook): SafeHtml {
+  const plans = book.savingsPlans;
+  if (plans === undefined) return html``;
+  const rows = (Object.keys(SAVINGS_PLAN_LABELS) as (keyof typeof SAVINGS_PLAN_LABELS)[]).map((key) => ({
+    label: SAVINGS_PLAN_LABELS[key],
+    fact: plans[key],
+  }));
+  return html`<h3>Savings Plans (ceilings for the sensitivity ranges, never applied as one figure)</h3>
+${table(rows, [
+  { header: 'Plan', cell: (row) => row.label },
+  { header: 'Up to', cell: (row) => formatPercent(row.fact.value, 0), numeric: true },
+  { header: 'Note', cell: (row) => row.fact.note ?? '' },
+  { header: 'Source', cell: (row) => sourceCell(book.sources[row.fact.source]) },
+])}`;
+}
+
 function priceBookSection(results: BenchResults): SafeHtml {
   const book = results.priceBook;
-  const lines = (Object.keys(PRICE_LINE_UNITS) as PriceKey[]).map((key) => ({ key, line: book.lines[key] }));
+  // Optional lines (transfer.crossAz since 2026-12) are listed only when the book has them.
+  const lines = (Object.keys(PRICE_LINE_UNITS) as PriceKey[]).flatMap((key) => {
+    const line: PriceLine | undefined = book.lines[key];
+    return line === undefined ? [] : [{ key, line }];
+  });
   const instances = Object.entries(book.ec2Instances);
   const freeTiers = Object.entries(book.freeTiers);
   const quotas = QUOTA_KEYS.map((key) => ({
@@ -578,6 +993,8 @@ ${table(instances, [
   },
   { header: 'Source', cell: ([, instance]) => sourceCell(book.sources[instance.source]) },
 ])}
+${fargateTaskSizesBlock(book)}
+${savingsPlansBlock(book)}
 <h3>Free tiers</h3>
 ${table(freeTiers, [
   { header: 'Key', cell: ([key]) => html`<code>${key}</code>` },
@@ -693,6 +1110,15 @@ pre { margin: 0; white-space: pre-wrap; }
 .card.ours { border-color: var(--accent); }
 .card.ours .big { color: var(--accent); }
 .card.theirs { background: #f9fafb; }
+.verdict { font-size: 16px; margin: 18px 0 6px; padding: 10px 14px; border-left: 4px solid var(--accent); background: #fff7ed; }
+.scope { font-size: 13px; color: var(--muted); margin: 0 0 8px; }
+.flag { font-weight: 700; }
+.flag.ok { color: #047857; }
+.flag.bad { color: #b91c1c; }
+.tag { display: inline-block; font-size: 11px; font-weight: 600; padding: 0 5px; border-radius: 4px; background: #ede9fe; color: #5b21b6; }
+.ends { margin: 4px 0 0; padding-left: 18px; }
+.canvas-box.tall { height: 440px; }
+#designs figure.chart, #sensitivity figure.chart { margin: 12px 0; }
 .banner { border-radius: 6px; padding: 8px 12px; margin: 8px 0; font-size: 14px; }
 .banner p { margin: 0; }
 .banner ul { margin: 4px 0 0; }
@@ -738,6 +1164,9 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 
 const NAV: readonly (readonly [string, string])[] = [
   ['headline', 'Headline'],
+  ['designs', 'Designs'],
+  ['sensitivity', 'Sensitivity'],
+  ['monolith-sizing', 'Monolith sizing'],
   ['explorer', 'Explore'],
   ['case', 'Beside Prime Video'],
   ['money', 'Where the money goes'],
@@ -755,6 +1184,8 @@ const NAV: readonly (readonly [string, string])[] = [
 
 /** Renders the self-contained HTML report of a results document. */
 export function renderHtmlReport(results: BenchResults): string {
+  const specs = buildChartSpecs(results);
+  const nav = NAV.filter(([id]) => id !== 'monolith-sizing' || results.monolithStreams !== null);
   const explorer = explorerSection(results);
   const scripts = [chartJsBundle(), chartScript, ...(explorer.script === null ? [] : [explorer.script])];
   const page = html`<!doctype html>
@@ -770,19 +1201,22 @@ export function renderHtmlReport(results: BenchResults): string {
 <body>
 <main>
 <header>
-<h1>archbench: distributed vs monolith</h1>
+<h1>archbench: serverless designs vs a monolith</h1>
 <p class="subtitle">Scenario <strong>${results.scenario.name}</strong>: ${results.scenario.description}</p>
 <p class="meta">Run <code>${results.runId}</code>, ${results.createdAt}; price book <code>${results.priceBook.id}</code>; archbench ${
     results.environment.archbenchVersion
   }${results.environment.gitCommit === null ? '' : html` at <code>${results.environment.gitCommit.slice(0, 12)}</code>`}.</p>
 </header>
-<nav>${NAV.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
+<nav>${nav.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
 ${headline(results)}
 ${statusBanners(results)}
+${designsSection(results, specs)}
+${sensitivitySection(results, specs)}
+${monolithSizingSection(results)}
 ${explorer.markup}
 ${caseSection(results)}
 ${moneySection(results)}
-${chartsSection(results)}
+${chartsSection(results, specs)}
 ${costsSection(results)}
 ${whatIfSection(results)}
 ${headroomSection(results)}
@@ -792,6 +1226,7 @@ ${runnersSection(results)}
 ${clipsSection(results)}
 ${priceBookSection(results)}
 ${scenarioSection(results)}
+<script type="application/json" id="chart-data">${trustedHtml(jsonForScript(specs))}</script>
 <footer>Rendered by archbench from a results document (schema ${results.schemaVersion}). Self-contained: it opens from disk and fetches nothing.</footer>
 </main>
 ${scripts.map((script) => html`<script>${trustedHtml(script)}</script>\n`)}</body>

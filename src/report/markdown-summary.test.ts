@@ -45,41 +45,69 @@ describe('renderMarkdownSummary', () => {
     expect(renderMarkdownSummary({ ...results, environment: older })).not.toContain('backend');
   });
 
-  it('puts the document headline numbers in the headline table', () => {
-    const { distributed, monolith } = results.costs.baseline;
-    for (const [prefix, cost] of [
-      ['Distributed', distributed],
-      ['Monolith', monolith],
-    ] as const) {
-      const cells = rowStartingWith(prefix);
-      expect(cells).toHaveLength(5);
-      expectMoney(cells[1], cost.totalPerStreamHour);
-      expectMoney(cells[2], cost.totalPerMonth);
-      expectMoney(cells[3], cost.byBasis.count.perMonth);
-      expectMoney(cells[4], cost.byBasis.compute.perMonth);
-    }
-  });
-
-  it('states our savings beside Prime Video published figure', () => {
-    const savings = results.costs.baseline.comparison.savingsPercent ?? Number.NaN;
-    const match = /\*\*Savings: ([\d.]+)%\*\*/.exec(summary);
-    expect(Number(match?.[1])).toBeCloseTo(savings, 1);
+  it('leads with both savings and the verdict', () => {
+    const top = results.headline;
+    const match =
+      /\*\*Monolith saves (-?[\d.]+)% against Prime Video's first design \(([^)]*)\) and (-?[\d.]+)% against the cheapest serverless design \(([^)]*)\)\*\*/.exec(
+        summary,
+      );
+    expect(Number(match?.[1])).toBeCloseTo(top.savingsVsFirstPercent ?? Number.NaN, 1);
+    expect(match?.[2]).toBe(escapeMarkdown(top.firstDesignId));
+    expect(Number(match?.[3])).toBeCloseTo(top.savingsVsCheapestPercent ?? Number.NaN, 1);
+    expect(match?.[4]).toBe(escapeMarkdown(top.cheapestServerlessId));
+    expect(summary).toContain(escapeMarkdown(top.verdict));
     expect(summary).toContain('Prime Video published "over 90%"');
   });
 
-  it('lists where the money goes, largest gap first, with the document figures', () => {
+  it('lists every design with its cost, the saving against it and whether it fits the load', () => {
+    for (const design of results.designs) {
+      const cells = rowStartingWith(escapeMarkdown(design.id));
+      expect(cells).toHaveLength(5);
+      expectMoney(cells[1], design.cost.totalPerStreamHour);
+      expectMoney(cells[2], design.cost.totalPerMonth);
+      if (design.comparison === null) expect(cells[3]).toBe('—');
+      else
+        expect(Number(cells[3]?.replace('%', ''))).toBeCloseTo(
+          design.comparison.savingsPercent ?? Number.NaN,
+          1,
+        );
+      expect(cells[4]).toBe(design.feasibility === null ? '—' : 'fits');
+    }
+    expect(summary).toContain('**Feasibility**: every serverless design carries 10 streams');
+  });
+
+  it("flags a load beyond a design's headroom, with the account-Regions it needs", () => {
+    const heavy = buildSampleResults({
+      costOptions: { load: { streams: 1000 }, monolith: { hosting: 'ec2' } },
+    });
+    const text = renderMarkdownSummary(heavy);
+    const needed = heavy.designs.find((design) => design.id === 'sfn-per-second')?.feasibility;
+    expect(needed?.feasible).toBe(false);
+    expect(text).toContain(
+      '**Feasibility: NOT feasible at 1,000 streams in one account-Region**: sfn-per-second: ',
+    );
+    expect(text).toContain(`**needs ${needed?.accountRegionsNeeded} account-Regions**`);
+  });
+
+  it('gives the bounding cases, labelled modelled', () => {
+    const { serverlessFriendly, monolithFriendly } = results.sensitivity;
+    expect(summary).toContain(
+      `serverless-friendly end: ${serverlessFriendly.point.savingsVsCheapestPercent.toFixed(1)}% against the cheapest`,
+    );
+    expect(summary).toContain(
+      `monolith-friendly end: ${monolithFriendly.point.savingsVsCheapestPercent.toFixed(1)}% against the cheapest`,
+    );
+    expect(summary).toContain('against the first (modelled)');
+  });
+
+  it('lists where the money goes against the first design, largest gap first, with the document figures', () => {
     const top = results.costs.baseline.comparison.gapByDimension[0];
     expect(top).toBeDefined();
     const cells = rowStartingWith(escapeMarkdown(top?.label ?? ''));
     expectMoney(cells[3], top?.gapPerMonth ?? Number.NaN);
   });
 
-  it('gives headroom, break-even and equivalence lines from the document', () => {
-    const binding = results.headroom.distributed.current;
-    expect(summary).toContain(`${binding.maxStreams} streams before ${binding.binding?.label} binds`);
-    expect(summary).toMatch(
-      /\*\*Break-even\*\*: over streams, .* over duty cycle, the distributed design is cheaper below/,
-    );
+  it('gives the equivalence line from the document', () => {
     expect(summary).toContain('**Equivalence**: identical');
     const different: BenchResults = {
       ...results,

@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
-import committedBook from '../../scenarios/price-books/aws-us-east-1-2026-11.json' with { type: 'json' };
+import committedBook from '../../scenarios/price-books/aws-us-east-1-2026-12.json' with { type: 'json' };
 import type {
   BenchClip,
   BenchClipRun,
   BenchResults,
   LatencyStats,
+  MonolithStreamsMeasurement,
   RunnerSummary,
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptionsInput, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
 import { priceVerdict } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
+import { fitMonolithSizing, type MonolithStreamsSample } from '../core/cost/monolith-sizing.ts';
 import { type PriceBook, parsePriceBook } from '../core/cost/price-book.ts';
-import { profileFromCounters } from '../core/cost/workload-profile.ts';
+import { ANALYZE_TASK, profileFromCounters } from '../core/cost/workload-profile.ts';
 import {
   type Counters,
   countCpu,
@@ -103,72 +105,132 @@ interface ClipCounts {
   readonly chunkMs: readonly number[];
 }
 
-function distributedClip(durationSec: number, salt: number): ClipCounts {
+/** How a sample serverless design splits the work (the sample's stand-in for a design's settings). */
+interface SampleShape {
+  readonly shape: 'stages' | 'function-per-chunk';
+  readonly chunkSeconds: number;
+  /** Frames per S3 object (stages only). */
+  readonly framesPerObject: number;
+}
+
+/** Prime Video's first design: a Standard execution per second, an object per frame. */
+const FIRST_SHAPE: SampleShape = { shape: 'stages', chunkSeconds: CHUNK_SECONDS, framesPerObject: 1 };
+
+/** The harness polls each execution once and reads its history; both are Step Functions requests. */
+function countExecutionPolling(counters: Counters): void {
+  counters.sfn.executionsStarted += 1;
+  sfnRequest(counters, 'StartExecution');
+  sfnRequest(counters, 'DescribeExecution');
+  sfnRequest(counters, 'GetExecutionHistory');
+}
+
+function countTransitions(counters: Counters, states: readonly string[]): void {
+  for (const state of states) {
+    counters.sfn.transitionsByState[state] = (counters.sfn.transitionsByState[state] ?? 0) + 1;
+  }
+}
+
+/** One chunk of the stages shape: ConvertMedia -> DetectDefects (Parallel) -> Aggregate. Returns its ms. */
+function stagesChunk(counters: Counters, shape: SampleShape, s: (k: number) => number): number {
+  const frames = FRAMES_PER_CHUNK * shape.chunkSeconds;
+  const frameObjects = Math.ceil(frames / shape.framesPerObject);
+  const objectBytes = FRAME_BYTES * Math.min(frames, shape.framesPerObject);
+  const audioBytes = AUDIO_BYTES * shape.chunkSeconds;
+  countExecutionPolling(counters);
+  countTransitions(counters, [
+    'ConvertMedia',
+    'DetectDefects',
+    ...DETECTORS.map((d) => `Detect ${d}`),
+    'Aggregate',
+  ]);
+
+  const convertMs = (118 + 40 * s(1)) * shape.chunkSeconds;
+  countInvocation(counters, 'ConvertMedia', convertMs, TASK_MEMORY_MB.convert);
+  countCpu(counters, 'decode:ffmpeg', (31 + 6 * s(2)) * shape.chunkSeconds);
+  stageCounters(counters, 'ConvertMedia', (c) => {
+    for (let object = 0; object < frameObjects; object += 1) {
+      countS3Request(c, 'PutObject', objectBytes, 0);
+      countSerialization(c, 'frames', 'encode', objectBytes, 0.06);
+    }
+    countS3Request(c, 'PutObject', audioBytes, 0);
+    countSerialization(c, 'audio', 'encode', audioBytes, 0.02);
+  });
+
+  let slowestDetectMs = 0;
+  for (const [index, detector] of DETECTORS.entries()) {
+    const need = reads(detector);
+    const objects = need.frames === 0 ? 0 : frameObjects;
+    const detectMs = (24 + 14 * (need.frames / FRAMES_PER_CHUNK) + 30 * s(3 + index)) * shape.chunkSeconds;
+    slowestDetectMs = Math.max(slowestDetectMs, detectMs);
+    countInvocation(counters, `Detect ${detector}`, detectMs, TASK_MEMORY_MB.detect);
+    countCpu(
+      counters,
+      `detect:${detector}`,
+      (2 + 4 * (need.frames / FRAMES_PER_CHUNK) + s(7 + index)) * shape.chunkSeconds,
+    );
+    stageCounters(counters, `Detect ${detector}`, (c) => {
+      for (let object = 0; object < objects; object += 1) {
+        countS3Request(c, 'GetObject', 0, objectBytes);
+        countSerialization(c, 'frames', 'decode', objectBytes, 0.05);
+      }
+      if (need.audio > 0) {
+        countS3Request(c, 'GetObject', 0, audioBytes);
+        countSerialization(c, 'audio', 'decode', audioBytes, 0.02);
+      }
+      countS3Request(c, 'PutObject', FINDINGS_BYTES, 0);
+      countSerialization(c, 'findings', 'encode', FINDINGS_BYTES, 0.01);
+    });
+  }
+
+  const aggregateMs = 9 + 6 * s(12);
+  countInvocation(counters, 'Aggregate', aggregateMs, TASK_MEMORY_MB.aggregate);
+  countCpu(counters, 'aggregate', 0.4 + 0.2 * s(13));
+  stageCounters(counters, 'Aggregate', (c) => {
+    for (const _ of DETECTORS) {
+      countS3Request(c, 'GetObject', 0, FINDINGS_BYTES);
+      countSerialization(c, 'findings', 'decode', FINDINGS_BYTES, 0.01);
+    }
+    countS3Request(c, 'PutObject', CHUNK_RESULT_BYTES, 0);
+    countS3Request(c, 'DeleteObjects', 2_400, 310);
+  });
+
+  // Six tasks each fetched with GetActivityTask and closed with SendTaskSuccess.
+  sfnRequest(counters, 'GetActivityTask', 6);
+  sfnRequest(counters, 'SendTaskSuccess', 6);
+  // Handing a task between states costs queueing and polling time on top of the work.
+  return convertMs + slowestDetectMs + aggregateMs + 3 * (60 + 90 * s(14));
+}
+
+/** One chunk of the function-per-chunk shape: one task decodes and runs every detector. Returns its ms. */
+function functionPerChunk(counters: Counters, shape: SampleShape, s: (k: number) => number): number {
+  countExecutionPolling(counters);
+  countTransitions(counters, [ANALYZE_TASK]);
+  let cpuMs = (31 + 6 * s(1)) * shape.chunkSeconds;
+  countCpu(counters, 'decode:ffmpeg', cpuMs);
+  for (const [index, detector] of DETECTORS.entries()) {
+    const ms = (2 + 4 * (reads(detector).frames / FRAMES_PER_CHUNK) + s(2 + index)) * shape.chunkSeconds;
+    countCpu(counters, `detect:${detector}`, ms);
+    cpuMs += ms;
+  }
+  const analyzeMs = cpuMs * 1.3 + 40 * s(9);
+  countInvocation(counters, ANALYZE_TASK, analyzeMs, TASK_MEMORY_MB.convert);
+  stageCounters(counters, ANALYZE_TASK, (c) => {
+    countS3Request(c, 'PutObject', CHUNK_RESULT_BYTES, 0);
+    countSerialization(c, 'findings', 'encode', CHUNK_RESULT_BYTES, 0.01);
+  });
+  sfnRequest(counters, 'GetActivityTask');
+  sfnRequest(counters, 'SendTaskSuccess');
+  return analyzeMs + 60 + 90 * s(14);
+}
+
+function serverlessClip(durationSec: number, salt: number, shape: SampleShape): ClipCounts {
   const counters = createCounters();
   const chunkMs: number[] = [];
-  const chunks = Math.ceil(durationSec / CHUNK_SECONDS);
+  const chunks = Math.ceil(durationSec / shape.chunkSeconds);
   for (let chunk = 0; chunk < chunks; chunk += 1) {
     const s = (k: number): number => spread(chunk, salt * 31 + k);
-    counters.sfn.executionsStarted += 1;
-    sfnRequest(counters, 'StartExecution');
-    const states = ['ConvertMedia', 'DetectDefects', ...DETECTORS.map((d) => `Detect ${d}`), 'Aggregate'];
-    for (const state of states) {
-      counters.sfn.transitionsByState[state] = (counters.sfn.transitionsByState[state] ?? 0) + 1;
-    }
-
-    const convertMs = 118 + 40 * s(1);
-    countInvocation(counters, 'ConvertMedia', convertMs, TASK_MEMORY_MB.convert);
-    countCpu(counters, 'decode:ffmpeg', 31 + 6 * s(2));
-    stageCounters(counters, 'ConvertMedia', (c) => {
-      for (let frame = 0; frame < FRAMES_PER_CHUNK; frame += 1) {
-        countS3Request(c, 'PutObject', FRAME_BYTES, 0);
-        countSerialization(c, 'frames', 'encode', FRAME_BYTES, 0.06);
-      }
-      countS3Request(c, 'PutObject', AUDIO_BYTES, 0);
-      countSerialization(c, 'audio', 'encode', AUDIO_BYTES, 0.02);
-    });
-
-    let slowestDetectMs = 0;
-    for (const [index, detector] of DETECTORS.entries()) {
-      const need = reads(detector);
-      const detectMs = 24 + 14 * need.frames * (1 / FRAMES_PER_CHUNK) + 30 * s(3 + index);
-      slowestDetectMs = Math.max(slowestDetectMs, detectMs);
-      countInvocation(counters, `Detect ${detector}`, detectMs, TASK_MEMORY_MB.detect);
-      countCpu(counters, `detect:${detector}`, 2 + 4 * (need.frames / FRAMES_PER_CHUNK) + s(7 + index));
-      stageCounters(counters, `Detect ${detector}`, (c) => {
-        for (let frame = 0; frame < need.frames; frame += 1) {
-          countS3Request(c, 'GetObject', 0, FRAME_BYTES);
-          countSerialization(c, 'frames', 'decode', FRAME_BYTES, 0.05);
-        }
-        if (need.audio > 0) {
-          countS3Request(c, 'GetObject', 0, AUDIO_BYTES);
-          countSerialization(c, 'audio', 'decode', AUDIO_BYTES, 0.02);
-        }
-        countS3Request(c, 'PutObject', FINDINGS_BYTES, 0);
-        countSerialization(c, 'findings', 'encode', FINDINGS_BYTES, 0.01);
-      });
-    }
-
-    const aggregateMs = 9 + 6 * s(12);
-    countInvocation(counters, 'Aggregate', aggregateMs, TASK_MEMORY_MB.aggregate);
-    countCpu(counters, 'aggregate', 0.4 + 0.2 * s(13));
-    stageCounters(counters, 'Aggregate', (c) => {
-      for (const _ of DETECTORS) {
-        countS3Request(c, 'GetObject', 0, FINDINGS_BYTES);
-        countSerialization(c, 'findings', 'decode', FINDINGS_BYTES, 0.01);
-      }
-      countS3Request(c, 'PutObject', CHUNK_RESULT_BYTES, 0);
-      countS3Request(c, 'DeleteObjects', 2_400, 310);
-    });
-
-    // Six tasks each fetched with GetActivityTask and closed with SendTaskSuccess; the harness polls the
-    // execution once a chunk and reads its history for the billed transitions.
-    sfnRequest(counters, 'GetActivityTask', 6);
-    sfnRequest(counters, 'SendTaskSuccess', 6);
-    sfnRequest(counters, 'DescribeExecution');
-    sfnRequest(counters, 'GetExecutionHistory');
-    // Handing a task between states costs queueing and polling time on top of the work.
-    const executionMs = convertMs + slowestDetectMs + aggregateMs + 3 * (60 + 90 * s(14));
+    const executionMs =
+      shape.shape === 'stages' ? stagesChunk(counters, shape, s) : functionPerChunk(counters, shape, s);
     countExecutionDuration(counters, executionMs);
     chunkMs.push(executionMs);
   }
@@ -270,6 +332,65 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A serverless design of the sample: its id, how it is built, and the shape its counters are made with. */
+interface SampleDesign {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly workflow: 'standard' | 'express';
+  readonly shape: SampleShape;
+}
+
+/** Prime Video's first design (the legacy `distributed` runner) and two better-built variants. */
+const SAMPLE_DESIGNS: readonly SampleDesign[] = [
+  {
+    id: 'sfn-per-second',
+    label: hostileStrings.designLabel,
+    description: 'Standard per stream-second, an S3 object per frame.',
+    workflow: 'standard',
+    shape: FIRST_SHAPE,
+  },
+  {
+    id: 'sfn-express-batched',
+    label: 'Express per 10-s chunk, frames batched 125 | object',
+    description: 'The same stages on Express, 10-s chunks, frames batched 125 to an S3 object.',
+    workflow: 'express',
+    shape: { shape: 'stages', chunkSeconds: 10, framesPerObject: 125 },
+  },
+  {
+    id: 'function-per-chunk',
+    label: 'One function per 10-s chunk',
+    description: 'One task decodes its chunk and runs every detector in memory; no frame crosses S3.',
+    workflow: 'express',
+    shape: { shape: 'function-per-chunk', chunkSeconds: 10, framesPerObject: 250 },
+  },
+];
+
+const MIB = 2 ** 20;
+
+/**
+ * Multi-stream monolith runs at 1, 2 and 4 streams (memory about 150 MiB + 22 MiB per stream, CPU per
+ * stream-second flat, throughput saturating two cores), fitted by the cost model's own fit; 8 streams
+ * skipped, as the harness records a count the machine's memory cannot hold.
+ */
+function sampleMonolithStreams(clipPaths: readonly string[]): MonolithStreamsMeasurement {
+  const samples: MonolithStreamsSample[] = [1, 2, 4].map((streams) => ({
+    streams,
+    streamSeconds: 50 * streams,
+    cpuMs: 200 + 50 * streams * 52,
+    nodeCpuMs: 120 + 50 * streams * 21,
+    wallMs: streams <= 2 ? 2_900 : 5_400,
+    peakRssBytes: (150 + 22 * streams) * MIB + streams * 1_000,
+    nodePeakRssBytes: (130 + 14 * streams) * MIB,
+  }));
+  return {
+    samples,
+    fit: fitMonolithSizing(samples, 2),
+    skipped: [{ streams: 8, reason: 'not enough free memory for 8 streams <estimate>' }],
+    clips: clipPaths,
+  };
+}
+
 /** Builds the sample results document (deterministic: the same document on every call). */
 export function buildSampleResults(options: SampleResultsOptions = {}): BenchResults {
   const priceBook = samplePriceBook();
@@ -277,30 +398,26 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
     load: { streams: 10 },
     monolith: { hosting: 'ec2' },
   };
-  const resolved = resolveCostOptions(costInput);
+  const monolithStreams = sampleMonolithStreams(okClips.map((plan) => plan.path));
+  // The bench sizes the monolith from the multi-stream fit unless the scenario says otherwise; resolved
+  // through the schema, so the options read back from a file are the same object, key for key.
+  const { fit } = monolithStreams;
+  const resolved = resolveCostOptions({
+    ...costInput,
+    monolith: {
+      ...costInput.monolith,
+      cpuSecondsPerStreamSecond:
+        costInput.monolith?.cpuSecondsPerStreamSecond ?? fit.cpuSecondsPerStreamSecond,
+      memoryBaseBytes: costInput.monolith?.memoryBaseBytes ?? fit.memoryBaseBytes,
+      memoryPerStreamBytes: costInput.monolith?.memoryPerStreamBytes ?? fit.memoryPerStreamBytes,
+      processCpuSecondsPerStreamSecond:
+        costInput.monolith?.processCpuSecondsPerStreamSecond ?? fit.nodeCpuSecondsPerStreamSecond,
+    },
+  });
   if (!resolved.ok) throw new Error(`sample cost options: ${resolved.error}`);
   const costOptions = resolved.options;
 
-  const totals: Record<Design, Counters> = { distributed: createCounters(), monolith: createCounters() };
-  const latencies: Record<Design, number[]> = { distributed: [], monolith: [] };
-  const wallMs: Record<Design, number> = { distributed: 0, monolith: 0 };
-  let streamSeconds = 0;
-  const clips: BenchClip[] = okClips.map((plan, index) => {
-    const counts: Record<Design, ClipCounts> = {
-      distributed: distributedClip(plan.durationSec, index + 1),
-      monolith: monolithClip(plan.durationSec, index + 1),
-    };
-    streamSeconds += plan.durationSec;
-    const runs = {} as Record<Design, BenchClipRun>;
-    for (const design of ['distributed', 'monolith'] as const) {
-      const clipCounts = counts[design];
-      mergeCounters(totals[design], clipCounts.counters);
-      latencies[design].push(...clipCounts.chunkMs);
-      wallMs[design] += clipCounts.counters.compute.wallMs;
-      runs[design] = { status: 'ok', findings: plan.findings, counters: clipCounts.counters };
-    }
-    return { path: plan.path, sha256: sha256(plan.path), durationSec: plan.durationSec, runs };
-  });
+  const streamSeconds = okClips.reduce((sum, plan) => sum + plan.durationSec, 0);
   const failure: BenchClipRun = {
     status: 'failed',
     error: {
@@ -308,35 +425,60 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
       message: `${hostileStrings.failedClipPath}: not a media file (moov atom not found) <script>`,
     },
   };
-  clips.push({
-    path: hostileStrings.failedClipPath,
-    sha256: sha256(hostileStrings.failedClipPath),
-    durationSec: 0,
-    runs: { distributed: failure, monolith: failure },
-  });
-
-  const profiles = {
-    distributed: profileFromCounters(totals.distributed, streamSeconds),
-    monolith: profileFromCounters(totals.monolith, streamSeconds),
+  /** Every clip's run and the summary of one design, from a counter maker. */
+  const measure = (
+    count: (durationSec: number, salt: number) => ClipCounts,
+  ): { runs: BenchClipRun[]; summary: RunnerSummary } => {
+    const total = createCounters();
+    const latencies: number[] = [];
+    let wallMs = 0;
+    const runs: BenchClipRun[] = okClips.map((plan, index) => {
+      const clipCounts = count(plan.durationSec, index + 1);
+      mergeCounters(total, clipCounts.counters);
+      latencies.push(...clipCounts.chunkMs);
+      wallMs += clipCounts.counters.compute.wallMs;
+      return { status: 'ok', findings: plan.findings, counters: clipCounts.counters };
+    });
+    runs.push(failure);
+    return {
+      runs,
+      summary: {
+        streamSeconds,
+        counters: total,
+        profile: profileFromCounters(total, streamSeconds),
+        timing: {
+          wallMs,
+          throughputStreamSecPerSec: streamSeconds / (wallMs / 1000),
+          chunkLatency: latencyStats(latencies),
+        },
+      },
+    };
   };
-  const runner = (design: Design): RunnerSummary => ({
-    streamSeconds,
-    counters: totals[design],
-    profile: profiles[design],
-    timing: {
-      wallMs: wallMs[design],
-      throughputStreamSecPerSec: streamSeconds / (wallMs[design] / 1000),
-      chunkLatency: latencyStats(latencies[design]),
-    },
-  });
+  const monolith = measure(monolithClip);
+  const serverless = SAMPLE_DESIGNS.map((design) => ({
+    design,
+    ...measure((durationSec, salt) => serverlessClip(durationSec, salt, design.shape)),
+  }));
+  const [first] = serverless as [(typeof serverless)[number]];
+  const clipPlans = [...okClips.map((plan) => ({ path: plan.path, durationSec: plan.durationSec }))];
+  clipPlans.push({ path: hostileStrings.failedClipPath, durationSec: 0 });
+  const clips: BenchClip[] = clipPlans.map((plan, index) => ({
+    path: plan.path,
+    sha256: sha256(plan.path),
+    durationSec: plan.durationSec,
+    runs: { distributed: first.runs[index] ?? failure, monolith: monolith.runs[index] ?? failure },
+  }));
+  const designClips = (runs: readonly BenchClipRun[]) =>
+    clipPlans.map((plan, index) => ({ path: plan.path, run: runs[index] ?? failure }));
+
+  const runners: Record<Design, RunnerSummary> = { distributed: first.summary, monolith: monolith.summary };
   const curveInput = {
-    distributed: profiles.distributed,
-    monolith: profiles.monolith,
+    distributed: runners.distributed.profile,
+    monolith: runners.monolith.profile,
     priceBook,
     options: costOptions,
   };
   const scenarioHashInput = JSON.stringify({ costInput, DETECTORS, CHUNK_SECONDS, priceBook: priceBook.id });
-  const designClips = (design: Design) => clips.map((clip) => ({ path: clip.path, run: clip.runs[design] }));
   const verdict = priceVerdict({
     designs: [
       {
@@ -345,26 +487,31 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
         description: 'One process decodes once and runs every detector in memory.',
         kind: 'monolith',
         settings: { shape: 'monolith', workflow: null, chunkSeconds: CHUNK_SECONDS, framesPerObject: null },
-        clips: designClips('monolith'),
-        summary: runner('monolith'),
+        clips: designClips(monolith.runs),
+        summary: monolith.summary,
       },
-      {
-        id: 'sfn-per-second',
-        label: hostileStrings.designLabel,
-        description: 'Standard per stream-second, an S3 object per frame.',
-        kind: 'distributed',
-        settings: { shape: 'stages', workflow: 'standard', chunkSeconds: CHUNK_SECONDS, framesPerObject: 1 },
-        clips: designClips('distributed'),
-        summary: runner('distributed'),
-      },
+      ...serverless.map(({ design, runs, summary }) => ({
+        id: design.id,
+        label: design.label,
+        description: design.description,
+        kind: 'distributed' as const,
+        settings: {
+          shape: design.shape.shape,
+          workflow: design.workflow,
+          chunkSeconds: design.shape.chunkSeconds,
+          framesPerObject: design.shape.shape === 'stages' ? design.shape.framesPerObject : null,
+        },
+        clips: designClips(runs),
+        summary,
+      })),
     ],
-    firstDesignId: 'sfn-per-second',
+    firstDesignId: first.design.id,
     priceBook,
     options: costOptions,
     headroom: { taskIntegration: 'lambda', s3Prefixes: 'per-stream' },
     breakEven: { streams: { min: 1, max: options.maxStreams ?? 1000 }, dutyCycle: {} },
     dropDetectors: ['av-sync'],
-    fps: 25,
+    fps: FRAMES_PER_CHUNK / CHUNK_SECONDS,
   });
 
   return {
@@ -397,17 +544,17 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
     priceBook,
     clips,
     equivalence: { identical: true, differences: [] },
-    runners: { distributed: runner('distributed'), monolith: runner('monolith') },
+    runners,
     costs: whatIfs({ ...curveInput, options: costOptions, dropDetectors: ['av-sync'] }),
     headroom: {
-      distributed: headroom(profiles.distributed, priceBook),
-      monolith: headroom(profiles.monolith, priceBook),
+      distributed: headroom(runners.distributed.profile, priceBook),
+      monolith: headroom(runners.monolith.profile, priceBook),
     },
     breakEven: {
       overStreams: breakEvenOverStreams(curveInput, { min: 1, max: options.maxStreams ?? 1000 }),
       overDutyCycle: breakEvenOverDutyCycle(curveInput),
     },
     ...verdict,
-    monolithStreams: null,
+    monolithStreams,
   };
 }

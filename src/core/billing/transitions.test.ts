@@ -129,6 +129,31 @@ describe('countBilledTransitions', () => {
     expect(countBilledTransitions(events)).toEqual({ total: 4, byState: { Detect: 2, Freeze: 2 } });
   });
 
+  it('counts a retried Map once more as AWS records it: no MapStateFailed before the retry', () => {
+    // AWS history of a Map whose only iteration fails, retried twice (LocalStack's
+    // test_map_state_retry, recorded on AWS 2023-07-18).
+    const events = [
+      ev(1, 0, 'ExecutionStarted'),
+      ev(2, 0, 'MapStateEntered', 'MapState'),
+      ev(3, 2, 'MapStateStarted'),
+      ev(4, 3, 'MapIterationStarted'),
+      ev(5, 4, 'FailStateEntered', 'HandleItemFail'),
+      ev(6, 5, 'MapIterationFailed'),
+      ev(7, 5, 'MapStateStarted'),
+      ev(8, 7, 'MapIterationStarted'),
+      ev(9, 8, 'FailStateEntered', 'HandleItemFail'),
+      ev(10, 9, 'MapIterationFailed'),
+      ev(11, 9, 'MapStateStarted'),
+      ev(12, 11, 'MapIterationStarted'),
+      ev(13, 12, 'FailStateEntered', 'HandleItemFail'),
+      ev(14, 13, 'MapIterationFailed'),
+      ev(15, 13, 'MapStateFailed'),
+      ev(16, 15, 'ExecutionFailed'),
+    ];
+    expect(countBilledTransitions(events)).toEqual({ total: 6, byState: { MapState: 3, HandleItemFail: 3 } });
+    expect(countBilledTransitions(shuffled(events))).toEqual(countBilledTransitions(events));
+  });
+
   it('counts Map iterations free and every state inside them', () => {
     const events = [
       ev(1, 0, 'ExecutionStarted'),

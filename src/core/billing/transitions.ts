@@ -75,8 +75,10 @@ function stateNameOf(event: HistoryEventLike): string {
  *   (`ActivityScheduled`, `LambdaFunctionScheduled`, `TaskScheduled`, `ParallelStateStarted`,
  *   `MapStateStarted`) beyond the first within one state entry. The entry an attempt belongs to is found by
  *   following `previousEventId` back to the nearest `*StateEntered` event, stepping over nested Parallel
- *   and Map bodies, so concurrent branches never mix. If the chain is broken (an id missing), the nearest
- *   earlier entry of the matching state type in id order is used.
+ *   and Map bodies, so concurrent branches never mix. AWS records no `*StateFailed` before retrying a
+ *   Parallel or Map: the retry's `*StateStarted` follows the last event inside the failed run, whose body
+ *   is stepped over as well. If the chain is broken (an id missing), the nearest earlier entry of the
+ *   matching state type in id order is used.
  *
  * Re-entering a state (a loop, or a Catch that leads back to it) is a new entry, counted as such, not a
  * retry.
@@ -122,7 +124,8 @@ function owningEntry(
   start: HistoryEventLike,
   byId: ReadonlyMap<number, HistoryEventLike & { id: number }>,
 ): (HistoryEventLike & { id: number }) | undefined {
-  let depth = 0;
+  // A retry's open that follows an event inside the failed run also closes that run.
+  let depth = opensAfterInnerEvent(start, byId) ? 1 : 0;
   let previous = start.previousEventId;
   // Each step moves to a strictly smaller id, so this ends; the bound guards malformed input anyway.
   for (let steps = 0; steps <= byId.size; steps += 1) {
@@ -131,11 +134,28 @@ function owningEntry(
     if (event === undefined || event.id >= (start.id ?? Number.POSITIVE_INFINITY)) return undefined;
     const type = event.type ?? '';
     if (CONTAINER_CLOSE_TYPES.has(type)) depth += 1;
-    else if (CONTAINER_OPEN_TYPES.has(type) && depth > 0) depth -= 1;
-    else if (depth === 0 && isStateEntered(event)) return event;
+    else if (CONTAINER_OPEN_TYPES.has(type) && depth > 0) {
+      if (!opensAfterInnerEvent(event, byId)) depth -= 1;
+    } else if (depth === 0 && isStateEntered(event)) return event;
     previous = event.previousEventId;
   }
   return undefined;
+}
+
+/**
+ * Whether `event` opens a Parallel or Map run right after an event inside the previous, failed run (a
+ * retry as AWS records it, without `*StateFailed`), rather than after its `*StateEntered` or a close.
+ */
+function opensAfterInnerEvent(
+  event: HistoryEventLike,
+  byId: ReadonlyMap<number, HistoryEventLike & { id: number }>,
+): boolean {
+  if (event.type === undefined || !CONTAINER_OPEN_TYPES.has(event.type)) return false;
+  const previous = event.previousEventId === undefined ? undefined : byId.get(event.previousEventId);
+  if (previous === undefined) return false;
+  return (
+    previous.type !== ENTERED_TYPE_OF_ATTEMPT[event.type] && !CONTAINER_CLOSE_TYPES.has(previous.type ?? '')
+  );
 }
 
 /** Fallback for broken chains: the nearest earlier entry event of the type the attempt belongs to. */

@@ -444,6 +444,31 @@ describe('priceMonolith with Fargate task sizes and Savings Plans (price book 20
     expect(cost.sizing?.cpuSecondsPerStreamSecond).toBe(0.1);
   });
 
+  it('runs several processes on an instance when one process saturates its main thread', () => {
+    const sized = (baseGiB: number) =>
+      priceMonolith(
+        monolithProfile(),
+        december,
+        options({
+          load: { streams: 100 },
+          monolith: {
+            hosting: 'ec2',
+            targetUtilization: 0.5,
+            cpuSecondsPerStreamSecond: 0.1,
+            processCpuSecondsPerStreamSecond: 0.05,
+            memoryBaseBytes: baseGiB * 2 ** 30,
+            memoryPerStreamBytes: 64 * 2 ** 20,
+          },
+        }),
+      ).sizing?.ec2;
+    // 20 streams by CPU; a process serves 0.5 / 0.05 = 10, so 20 streams are 2 processes:
+    // 2 x 1 GiB + 20 x 64 MiB = 3.25 GiB of the 4 GiB allowed: CPU decides, 5 instances.
+    expect(sized(1)).toMatchObject({ instances: 5, limitedBy: 'cpu', streamsPerInstance: 20 });
+    // With 1.5 GiB per process: 16 streams (2 x 1.5 + 16 / 16 = 4 GiB); 17 would need 4.0625 GiB.
+    // ceil(100 / 16) = 7 instances.
+    expect(sized(1.5)).toMatchObject({ instances: 7, limitedBy: 'memory', streamsPerInstance: 16 });
+  });
+
   it('takes a Savings Plan off compute only: monolith capacity, Lambda duration, never requests', () => {
     const plain = options({ load: { streams: 10 }, monolith: { targetUtilization: 0.5, hosting: 'ec2' } });
     const planned = options({

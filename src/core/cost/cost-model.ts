@@ -141,6 +141,13 @@ export interface MonolithOptions {
    */
   readonly cpuSecondsPerStreamSecond?: number | undefined;
   /**
+   * Of `cpuSecondsPerStreamSecond`, the CPU of the monolith process itself (its detectors run on one main
+   * thread; the decoders are separate processes): one process serves at most `targetUtilization / this`
+   * streams, so a large task or instance runs several processes, each paying `memoryBaseBytes`. Absent:
+   * one process per task or instance, however many streams.
+   */
+  readonly processCpuSecondsPerStreamSecond?: number | undefined;
+  /**
    * Monolith clones the runner measured (`--clones`): each clone is its own Fargate task or its own EC2
    * instance(s), sized for an equal share of the measured CPU and memory (which already hold the decode
    * every clone repeats). The harness sets it from the run, so it always matches the counts. Absent: 1
@@ -231,6 +238,7 @@ const costOptionsSchema = z
         memoryBaseBytes: z.number().min(0, 'must be a non-negative number').default(0),
         memoryPerStreamBytes: z.number().min(0, 'must be a non-negative number').optional(),
         cpuSecondsPerStreamSecond: z.number().positive('must be a positive number').optional(),
+        processCpuSecondsPerStreamSecond: z.number().positive('must be a positive number').optional(),
         // No default: absent means 1, so results documents of single-monolith runs stay as they were.
         clones: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
       })
@@ -532,31 +540,42 @@ function floorWhole(value: number): number {
   return Math.floor(value + 1e-9);
 }
 
-/** What one monolith process needs: per stream CPU and memory, plus memory once per process. */
+/** What monolith processes need: per stream CPU and memory, plus memory once per process. */
 interface ProcessNeed {
   readonly cpuPerStream: number;
   readonly bytesPerStream: number;
   readonly baseBytes: number;
   readonly utilization: number;
+  /** Most streams one process serves (its main thread saturates); Infinity when not measured. */
+  readonly streamsPerProcess: number;
 }
 
 /**
- * Streams one process fits into `vcpus` and `memoryGiB` at the target utilization (both the CPU and the
- * memory bound; memory pays the process's base once), and which bound decided.
+ * Streams that fit into `vcpus` and `memoryGiB` at the target utilization: within the CPU, and within the
+ * memory of as many processes as they need (each process pays the base once), and which bound decided.
  */
 function streamsPerUnit(
   need: ProcessNeed,
   vcpus: number,
   memoryGiB: number,
 ): { streams: number; limitedBy: 'cpu' | 'memory' } {
-  const byCpu = need.cpuPerStream > 0 ? (vcpus * need.utilization) / need.cpuPerStream : Infinity;
-  const byMemory =
-    need.bytesPerStream > 0
-      ? (memoryGiB * BYTES_PER_GB * need.utilization - need.baseBytes) / need.bytesPerStream
-      : memoryGiB * BYTES_PER_GB * need.utilization >= need.baseBytes
-        ? Infinity
-        : 0;
-  return { streams: floorWhole(Math.min(byCpu, byMemory)), limitedBy: byMemory < byCpu ? 'memory' : 'cpu' };
+  const byCpu =
+    need.cpuPerStream > 0 ? floorWhole((vcpus * need.utilization) / need.cpuPerStream) : 1_000_000;
+  const memory = memoryGiB * BYTES_PER_GB * need.utilization;
+  const processes = (streams: number): number =>
+    streams === 0 ? 0 : Math.max(1, Math.ceil(streams / need.streamsPerProcess));
+  const fits = (streams: number): boolean =>
+    processes(streams) * need.baseBytes + streams * need.bytesPerStream <= memory + 1e-6;
+  if (fits(byCpu)) return { streams: byCpu, limitedBy: 'cpu' };
+  // Memory use grows with the streams: the largest count that fits, by bisection.
+  let low = 0;
+  let high = byCpu;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid;
+  }
+  return { streams: low, limitedBy: 'memory' };
 }
 
 /**
@@ -575,11 +594,16 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
   const perStreamBytes = monolith.memoryPerStreamBytes ?? profile.compute.peakRssBytes;
   // The measured CPU and memory already hold every clone's work (each decodes the stream itself); each
   // clone's process needs an equal share of them per stream, and its own base.
+  const processCpu = monolith.processCpuSecondsPerStreamSecond;
   const need: ProcessNeed = {
     cpuPerStream: cpuSecondsPerStreamSecond / clones,
     bytesPerStream: perStreamBytes / clones,
     baseBytes: monolith.memoryBaseBytes,
     utilization,
+    streamsPerProcess:
+      processCpu === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.max(1, floorWhole(utilization / (processCpu / clones))),
   };
   const vcpus = (streams * cpuSecondsPerStreamSecond) / utilization;
   const memoryGiB =
@@ -601,6 +625,11 @@ export function priceMonolith(profile: WorkloadProfile, book: PriceBook, options
       : 'Capacity runs only while streams are live.',
   ];
   if (discount > 0) assumptions.push(`Savings Plan: ${discount}% off the on-demand compute price.`);
+  if (Number.isFinite(need.streamsPerProcess)) {
+    assumptions.push(
+      `One process serves at most ${need.streamsPerProcess} stream(s) (its own CPU, ${((processCpu ?? 0) * 1000).toFixed(0)} ms per stream-second on one main thread, at the target utilization); a larger task or instance runs several, each with its base memory.`,
+    );
+  }
   if (clones > 1) {
     assumptions.push(
       `${clones} monolith clones, each its own ${monolith.hosting === 'ec2' ? 'EC2 instance(s)' : 'Fargate task(s)'}, each sized for an equal share of the measured CPU and memory per stream (which include the decode each clone repeats) plus its own base.`,

@@ -1,17 +1,11 @@
-import type { BenchClipRun, DesignRun, DesignSettings, Headline, RunnerSummary } from '../bench-results.ts';
+import type { DesignRun, Headline, MeasuredDesign } from '../bench-results.ts';
 import {
   breakEvenOverDutyCycle,
   breakEvenOverStreams,
   type DutyCycleRange,
   type StreamsRange,
 } from './break-even.ts';
-import {
-  type CostOptions,
-  compareDesigns,
-  type Design,
-  priceDistributed,
-  priceMonolith,
-} from './cost-model.ts';
+import { type CostOptions, compareDesigns, priceDistributed, priceMonolith } from './cost-model.ts';
 import { type Feasibility, feasibilityAt } from './feasibility.ts';
 import { buildHeadline } from './headline.ts';
 import { type HeadroomOptions, headroom } from './headroom.ts';
@@ -24,17 +18,6 @@ import { type SensitivityReport, sensitivity } from './sensitivity.ts';
  * measured summaries, one pure function. The bench calls it once with the scenario's assumptions; the
  * report calls the same function again when a reader changes them.
  */
-
-/** A design as measured: how it was built and what its runs counted. */
-export interface MeasuredDesign {
-  readonly id: string;
-  readonly label: string;
-  readonly description: string;
-  readonly kind: Design;
-  readonly settings: DesignSettings;
-  readonly clips: readonly { readonly path: string; readonly run: BenchClipRun }[];
-  readonly summary: RunnerSummary;
-}
 
 export interface VerdictInput {
   /** The monolith first, then the serverless designs; the first serverless design is `firstDesignId`. */

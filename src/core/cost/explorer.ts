@@ -1,6 +1,6 @@
-import type { BenchResults, DesignSettings } from '../bench-results.ts';
+import type { BenchResults, DesignSettings, MeasuredDesign } from '../bench-results.ts';
 import type { CostOptions } from './cost-model.ts';
-import { type MeasuredDesign, priceVerdict, type Verdict, type VerdictInput } from './design-verdict.ts';
+import { priceVerdict, type Verdict, type VerdictInput } from './design-verdict.ts';
 import {
   type FrameGeometry,
   withDetectorCpuScaled,

@@ -32,10 +32,22 @@ function savings(serverless: DesignCost, monolith: DesignCost): number | null {
     : ((serverless.totalPerMonth - monolith.totalPerMonth) / serverless.totalPerMonth) * 100;
 }
 
-/** "less than" / "more than" for a saving (a negative saving means the monolith costs more). */
+/**
+ * "17.6% less than" / "3.2% more than" / "12.5 times as much as" for a saving of the monolith (negative: it
+ * costs more); past doubling, a ratio reads better than a percentage.
+ */
 function relation(saving: number | null): string {
   if (saving === null) return 'compared with';
-  return saving >= 0 ? `${pct(saving)} less than` : `${pct(-saving)} more than`;
+  if (saving >= 0) return `${pct(saving)} less than`;
+  if (saving > -100) return `${pct(-saving)} more than`;
+  return `${(1 - saving / 100).toFixed(1)} times as much as`;
+}
+
+/** A saving as a signed percentage, or as the ratio the monolith costs past doubling. */
+function savingText(saving: number): string {
+  return saving > -100
+    ? pct(saving)
+    : `${pct(saving)} (the monolith costs ${(1 - saving / 100).toFixed(1)} times as much)`;
 }
 
 /** Where a break-even curve says the cheaper design changes, as a clause. */
@@ -77,7 +89,7 @@ export function buildHeadline(input: HeadlineInput, load: Load): Headline {
   const sentences = [
     `At ${count(load.streams)} streams live ${pct(load.dutyCycle * 100)} of ${count(load.hoursPerMonth)} hours, the monolith costs ${money(monolith.totalPerStreamHour)} per stream-hour: ${relation(savingsVsFirst)} Prime Video's first design, ${first.id} (${money(first.cost.totalPerStreamHour)}), and ${relation(savingsVsCheapest)} the cheapest serverless design, ${cheapest.id} (${money(cheapest.cost.totalPerStreamHour)}).`,
     `Against ${cheapest.id}, ${flipClause(input.breakEven.overStreams, 'streams', count)}; over the duty cycle ${flipClause(input.breakEven.overDutyCycle, 'duty cycle', (x) => pct(x * 100))}.`,
-    `With every assumption at its serverless-friendly end the saving against the cheapest design is ${pct(serverlessFriendly.point.savingsVsCheapestPercent)} (${serverlessFriendly.point.cheapestId}); at the monolith-friendly end ${pct(monolithFriendly.point.savingsVsCheapestPercent)} (both modelled).`,
+    `With every assumption at its serverless-friendly end the saving against the cheapest design is ${savingText(serverlessFriendly.point.savingsVsCheapestPercent)} (${serverlessFriendly.point.cheapestId}); at the monolith-friendly end ${savingText(monolithFriendly.point.savingsVsCheapestPercent)} (both modelled).`,
   ];
   if (infeasible.length > 0) {
     sentences.push(

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { withDetectorCpuScaled, withFrameGeometry, withFunctionMemoryScaled } from './profile-transforms.ts';
+import {
+  withDetectorCpuScaled,
+  withFrameGeometry,
+  withFunctionMemoryScaled,
+  withTaskDurationsScaled,
+} from './profile-transforms.ts';
 import { distributedProfile, monolithProfile } from './test-profiles.ts';
 
 // distributedProfile: 10 one-second chunks, 25 frames + 1 audio object per chunk (test-profiles.ts).
@@ -54,5 +59,15 @@ describe('withFunctionMemoryScaled', () => {
   it('scales GB-seconds with the configured memory', () => {
     const scaled = withFunctionMemoryScaled(distributedProfile(), 2);
     expect(scaled.compute.lambdaGbSeconds).toBeCloseTo(0.825, 12);
+  });
+});
+
+describe('withTaskDurationsScaled', () => {
+  it('halves billed task and execution durations, counts untouched', () => {
+    const halved = withTaskDurationsScaled(distributedProfile(), 0.5);
+    // 0.4125 GB-s per stream-second (test-profiles.ts) -> 0.20625; executions 2,000 ms each -> 1,000.
+    expect(halved.compute.lambdaGbSeconds).toBeCloseTo(0.20625, 12);
+    expect(halved.compute.expressBilledMs).toBeCloseTo(1000, 9);
+    expect(halved.count).toEqual(distributedProfile().count);
   });
 });

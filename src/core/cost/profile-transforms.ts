@@ -156,3 +156,21 @@ export function withFunctionMemoryScaled(profile: WorkloadProfile, factor: numbe
     ),
   });
 }
+
+/**
+ * Task and execution durations `factor` times as measured: the durations were measured as wall time on the
+ * bench machine, where tasks of many executions share a few cores, so on Lambda (each invocation with its
+ * own CPU share) they may be shorter. Counts and CPU stay as measured.
+ */
+export function withTaskDurationsScaled(profile: WorkloadProfile, factor: number): WorkloadProfile {
+  if (!(factor > 0)) throw new RangeError(`factor must be positive, got ${factor}`);
+  const parts = partsOf(profile);
+  return finishProfile({
+    ...parts,
+    billedMsByTask: Object.fromEntries(
+      Object.entries(parts.billedMsByTask).map(([task, ms]) => [task, ms * factor]),
+    ),
+    executionMs: parts.executionMs * factor,
+    expressBilledMs: parts.expressBilledMs * factor,
+  });
+}

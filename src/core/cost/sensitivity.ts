@@ -5,6 +5,7 @@ import {
   withDetectorCpuScaled,
   withFrameGeometry,
   withFunctionMemoryScaled,
+  withTaskDurationsScaled,
 } from './profile-transforms.ts';
 import { type WorkloadProfile, withoutDetectors } from './workload-profile.ts';
 
@@ -105,7 +106,8 @@ export type SensitivityParameterId =
   | 'detector-set'
   | 'monolith-savings-plan'
   | 'lambda-savings-plan'
-  | 'lambda-memory';
+  | 'lambda-memory'
+  | 'task-durations';
 
 interface End {
   readonly value: number;
@@ -124,6 +126,7 @@ interface Parameter {
 const MIB = 2 ** 20;
 const percent = (value: number): string => `${Number(value.toFixed(1))}%`;
 const count = (value: number): string => value.toLocaleString('en-US');
+const fpsLabel = (value: number): string => String(Number(value.toFixed(1)));
 
 /** The same variant with some options replaced. */
 function withOptions(variant: Variant, change: (options: CostOptions) => CostOptions): Variant {
@@ -236,10 +239,10 @@ function parametersOf(input: SensitivityInput): Parameter[] {
     {
       id: 'fps',
       label: 'Frame rate analysed',
-      baseLabel: `${measuredFps} fps`,
+      baseLabel: `${fpsLabel(measuredFps)} fps`,
       ends: [
-        { value: measuredFps / 2, label: `${measuredFps / 2} fps` },
-        { value: measuredFps * 2, label: `${measuredFps * 2} fps` },
+        { value: measuredFps / 2, label: `${fpsLabel(measuredFps / 2)} fps` },
+        { value: measuredFps * 2, label: `${fpsLabel(measuredFps * 2)} fps` },
       ],
       rangeNote: 'half to double the fixtures\u2019 frame rate (sampled detection to high-frame-rate sport)',
       apply: (variant, fps) =>
@@ -338,6 +341,24 @@ function parametersOf(input: SensitivityInput): Parameter[] {
           profile: withFunctionMemoryScaled(design.profile, factor),
         })),
     },
+    {
+      id: 'task-durations',
+      label: 'Task and execution durations (billed GB-s)',
+      baseLabel: 'as measured (x1)',
+      ends: [
+        { value: 0.5, label: 'x0.5' },
+        { value: 1, label: 'x1 (measured)' },
+      ],
+      rangeNote:
+        'measured as wall time on the bench machine, where many tasks share its cores; on Lambda each has its own CPU share, so they may be shorter',
+      apply: (variant, factor) =>
+        factor === 1
+          ? variant
+          : withDesigns(variant, (design) => ({
+              ...design,
+              profile: withTaskDurationsScaled(design.profile, factor),
+            })),
+    },
   ];
   if (input.dropDetectors.length > 0) {
     const dropped = input.dropDetectors;
@@ -401,7 +422,8 @@ function evaluate(
     serverless === 0 ? 0 : ((serverless - monolith.totalPerMonth) / serverless) * 100;
   return {
     label: end.label,
-    value: end.value,
+    // A point at "a chunk per object" has no finite value; JSON has no Infinity.
+    value: end.value !== null && Number.isFinite(end.value) ? end.value : null,
     monolithPerStreamHour: monolith.totalPerStreamHour,
     cheapestId: cheapest.id,
     cheapestPerStreamHour: cheapest.cost.totalPerStreamHour,

@@ -1,14 +1,14 @@
-import type { BenchResults } from '../bench-results.ts';
-import type { CostOptions, Design } from '../cost/cost-model.ts';
+import type { DesignRun } from '../bench-results.ts';
+import type { CostOptions } from '../cost/cost-model.ts';
 import { type PriceBook, type PriceKey, unitPriceOf } from '../cost/price-book.ts';
 import { type Counters, s3TierOf } from '../counters.ts';
 import type { CountChangedFinding, CountSubject, DollarEffect } from './gate-verdict.ts';
 
 /**
- * The gate's exact comparison of counts: per runner, executions, transitions per state, invocations per
- * task, S3 requests per stage and operation, S3 body bytes and serialization operations per hop. Each
- * difference becomes a finding with its per stream-second delta and what it costs per month at the
- * scenario's load with the current prices.
+ * The gate's exact comparison of counts: per design (matched by id), executions, transitions per state,
+ * invocations per task, S3 requests per stage and operation, S3 body bytes and serialization operations
+ * per hop. Each difference becomes a finding with its per stream-second delta and what it costs per month
+ * at the scenario's load with the current prices, billed as that design is (Standard or Express).
  */
 
 const BYTES_PER_GB = 2 ** 30;
@@ -92,21 +92,29 @@ function sameCount(before: number, beforeSec: number, after: number, afterSec: n
   return beforeSec === afterSec ? before === after : nearlyEqual(before / beforeSec, after / afterSec);
 }
 
+/** How the current document prices a count change: its book and cost options. */
+export interface CountPricing {
+  readonly priceBook: PriceBook;
+  readonly options: CostOptions;
+}
+
 /**
- * Count findings of one runner, ordered by subject kind, then by dollar effect. `clipSetsMatch`: whether
+ * Count findings of one design, ordered by subject kind, then by dollar effect. `clipSetsMatch`: whether
  * both documents analysed the same clips, so the clips whose own count differs can be named.
  */
 export function compareCounts(
-  design: Design,
-  baseline: BenchResults,
-  current: BenchResults,
+  baseline: DesignRun,
+  current: DesignRun,
+  pricing: CountPricing,
   clipSetsMatch: boolean,
 ): CountChangedFinding[] {
-  const beforeSec = baseline.runners[design].streamSeconds;
-  const afterSec = current.runners[design].streamSeconds;
-  const before = countEntries(baseline.runners[design].counters);
-  const after = countEntries(current.runners[design].counters);
-  const perClip = clipSetsMatch ? perClipEntries(design, baseline, current) : [];
+  const beforeSec = baseline.summary.streamSeconds;
+  const afterSec = current.summary.streamSeconds;
+  const before = countEntries(baseline.summary.counters);
+  const after = countEntries(current.summary.counters);
+  const perClip = clipSetsMatch ? perClipEntries(baseline, current) : [];
+  // Executions and transitions are billed as this design's workflow is.
+  const options: CostOptions = { ...pricing.options, workflow: current.settings.workflow ?? 'standard' };
   const findings: CountChangedFinding[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const subject = (before.get(key) ?? after.get(key))?.subject;
@@ -117,11 +125,11 @@ export function compareCounts(
     const baselineRate = beforeValue / beforeSec;
     const currentRate = afterValue / afterSec;
     const delta = currentRate - baselineRate;
-    const priced = dollarEffectOf(subject, delta, current.priceBook, current.scenario.costOptions);
+    const priced = dollarEffectOf(subject, delta, pricing.priceBook, options);
     findings.push({
       kind: 'count-changed',
       severity: 'regression',
-      design,
+      design: current.id,
       subject,
       baseline: { total: beforeValue, perStreamSecond: baselineRate },
       current: { total: afterValue, perStreamSecond: currentRate },
@@ -143,14 +151,13 @@ export function compareCounts(
 
 /** Each clip's own counts in both documents (clips whose run failed on either side are left out). */
 function perClipEntries(
-  design: Design,
-  baseline: BenchResults,
-  current: BenchResults,
+  baseline: DesignRun,
+  current: DesignRun,
 ): { path: string; before: Map<string, CountEntry>; after: Map<string, CountEntry> }[] {
-  const currentByPath = new Map(current.clips.map((clip) => [clip.path, clip]));
+  const currentByPath = new Map(current.clips.map((clip) => [clip.path, clip.run]));
   return baseline.clips.flatMap((clip) => {
-    const before = clip.runs[design];
-    const after = currentByPath.get(clip.path)?.runs[design];
+    const before = clip.run;
+    const after = currentByPath.get(clip.path);
     if (before.status !== 'ok' || after?.status !== 'ok') return [];
     return [{ path: clip.path, before: countEntries(before.counters), after: countEntries(after.counters) }];
   });

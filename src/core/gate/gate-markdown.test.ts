@@ -13,6 +13,8 @@ import {
 } from './test-results.ts';
 
 const baseline = buildSampleResults({ costOptions: { load: { streams: 10 } } });
+/** Prime Video's first design: the legacy `distributed` runner. */
+const FIRST = 'sfn-per-second';
 
 /** Unescaped pipes of a table row: its cell separators. */
 function cellSeparators(row: string): number {
@@ -48,7 +50,7 @@ describe('renderGateMarkdown', () => {
   it('names each changed count with its per stream-second delta and dollars per month', () => {
     const current = rebuildResults(baseline, {
       counters: (design, _clip, counters) => {
-        if (design !== 'distributed') return;
+        if (design !== FIRST) return;
         addStateToEveryExecution(counters, 'Validate');
         addStageRequests(counters, 'ConvertMedia', 'PutObject', counters.sfn.executionsStarted * 25);
       },
@@ -58,11 +60,11 @@ describe('renderGateMarkdown', () => {
     expect(markdown).toContain('#### Counts changed');
     // 1 transition per stream-second x 26,280,000 stream-seconds x $0.025 / 1,000 = $657 per month.
     expect(markdown).toContain(
-      '| distributed | billed transitions of state **Validate** | 0 | 1 | +1 | +$657.00 |',
+      '| sfn-per-second | billed transitions of state **Validate** | 0 | 1 | +1 | +$657.00 |',
     );
     // 25 PUTs per stream-second x 26,280,000 x $0.005 / 1,000 = $3,285 per month.
     expect(markdown).toContain(
-      '| distributed | S3 **PutObject** requests in stage **ConvertMedia** (tier 1) | 26 | 51 | +25 | +$3,285 |',
+      '| sfn-per-second | S3 **PutObject** requests in stage **ConvertMedia** (tier 1) | 26 | 51 | +25 | +$3,285 |',
     );
     expect(markdown).toContain(
       '+25 per stream-second x 26,280,000 stream-seconds per month = +657,000,000 requests x $0.000005 (s3.requests.tier1) = **+$3,285 per month**',
@@ -72,7 +74,7 @@ describe('renderGateMarkdown', () => {
   it('escapes every string from the documents: no HTML, no broken tables', () => {
     const current = rebuildResults(baseline, {
       counters: (design, _clip, counters) => {
-        if (design === 'distributed') addStateToEveryExecution(counters, 'Check | <b>*x*</b>');
+        if (design === FIRST) addStateToEveryExecution(counters, 'Check | <b>*x*</b>');
       },
     });
     const markdown = renderGateMarkdown(evaluateGate(baseline, current, defaultGateBounds));
@@ -93,16 +95,19 @@ describe('renderGateMarkdown', () => {
     const current = rebuildResults(baseline, {
       priceBook: book,
       counters: (design, _clip, counters) => {
-        if (design === 'monolith') scaleCompute(counters, 3);
+        if (design === FIRST) scaleCompute(counters, 3);
       },
     });
     const markdown = renderGateMarkdown(evaluateGate(baseline, current, defaultGateBounds));
     const [regressions, notes] = markdown.split('### Notes (do not fail the gate)');
-    expect(regressions).toContain('monolith, compute-derived dollars:');
-    expect(regressions).toContain('Fargate vCPU +$');
-    expect(regressions).not.toContain('distributed, compute-derived dollars');
+    expect(regressions).toContain('sfn-per-second, compute-derived dollars:');
+    expect(regressions).toContain('Lambda duration (billed ms x memory) +$');
+    expect(regressions).not.toContain('monolith, compute-derived dollars');
     expect(notes).toContain('#### Prices changed');
-    expect(notes).toContain('Price book aws-us-east-1-2026-11 -> aws-us-east-1-2027-01');
+    expect(notes).toContain(`Price book ${baseline.priceBook.id} -> aws-us-east-1-2027-01`);
+    expect(notes).toMatch(
+      /changes the bills per month by: monolith \$0\.00, sfn-per-second \+\$[\d,.]+, sfn-express-batched \+\$/,
+    );
     expect(notes).toContain('| lambda.duration.x86 |');
   });
 
@@ -115,5 +120,23 @@ describe('renderGateMarkdown', () => {
     expect(markdown).toContain('#### Scenario changed');
     expect(markdown).toContain('costOptions.freeTier: false -> true');
     expect(markdown).toContain('archbench gate --update-baseline');
+  });
+
+  it('names a design missing from the current run, and gives both savings under the bills', () => {
+    const fewer = {
+      ...baseline,
+      designs: baseline.designs.filter((design) => design.id !== 'function-per-chunk'),
+    };
+    const markdown = renderGateMarkdown(evaluateGate(baseline, fewer, defaultGateBounds));
+    expect(markdown).toContain('#### Designs changed');
+    expect(markdown).toContain('- Measured in the baseline, missing now: function-per-chunk.');
+    const same = renderGateMarkdown(evaluateGate(baseline, rebuildResults(baseline), defaultGateBounds));
+    const first = baseline.headline.savingsVsFirstPercent?.toFixed(1);
+    const cheapest = baseline.headline.savingsVsCheapestPercent?.toFixed(1);
+    expect(same).toContain(`Savings of the monolith against Prime Video's first design: ${first}%`);
+    expect(same).toContain(
+      `Against the cheapest serverless design (${baseline.headline.cheapestServerlessId}): ${cheapest}% (baseline ${cheapest}%; reported, not gated).`,
+    );
+    expect(same).toContain('| function-per-chunk |');
   });
 });

@@ -1,10 +1,10 @@
-import type { Design } from '../cost/cost-model.ts';
 import type { Finding } from '../finding.ts';
 import { formatUsd } from '../text-format.ts';
 import {
   type CostOutOfBoundsFinding,
   type CountChangedFinding,
   type CountSubject,
+  type DesignSetChangedFinding,
   EXACTLY_COMPARED,
   type FindingsChangedFinding,
   GATE_FINDING_ORDER,
@@ -117,7 +117,7 @@ function table(
 
 function countSection(findings: readonly CountChangedFinding[]): string[] {
   const rows = findings.map((finding) => [
-    finding.design,
+    escapeMarkdown(finding.design),
     describeSubject(finding.subject),
     num(finding.baseline.perStreamSecond),
     num(finding.current.perStreamSecond),
@@ -131,7 +131,7 @@ function countSection(findings: readonly CountChangedFinding[]): string[] {
     '',
     ...table(
       [
-        'runner',
+        'design',
         'what changed',
         'baseline per stream-s',
         'current per stream-s',
@@ -150,7 +150,7 @@ function countSection(findings: readonly CountChangedFinding[]): string[] {
 
 /** One sentence: the delta, how it becomes dollars, and where it happened. */
 export function explainCount(finding: CountChangedFinding): string {
-  const what = `${finding.design}, ${describeSubject(finding.subject)}: ${num(finding.baseline.total)} -> ${num(finding.current.total)} in the run`;
+  const what = `${escapeMarkdown(finding.design)}, ${describeSubject(finding.subject)}: ${num(finding.baseline.total)} -> ${num(finding.current.total)} in the run`;
   const effect = finding.dollarEffect;
   const dollars =
     effect === null
@@ -169,8 +169,8 @@ function costSection(findings: readonly CostOutOfBoundsFinding[]): string[] {
     const change = `${formatUsd(finding.baselinePerMonth)} -> ${formatUsd(finding.currentPerMonth)} per month (${signedUsd(finding.deltaPerMonth)}, ${signedPercent(finding.deltaPercent)})`;
     const head =
       finding.basis === 'count'
-        ? `${finding.design}, count-derived dollars: ${change}, although every count and price matched: the cost model changed.`
-        : `${finding.design}, compute-derived dollars: ${change}; allowed ${formatUsd(finding.allowedPerMonth)} either way.`;
+        ? `${escapeMarkdown(finding.design)}, count-derived dollars: ${change}, although every count and price matched: the cost model changed.`
+        : `${escapeMarkdown(finding.design)}, compute-derived dollars: ${change}; allowed ${formatUsd(finding.allowedPerMonth)} either way.`;
     const parts = finding.lines
       .slice(0, 4)
       .map((line) => `${escapeMarkdown(line.label)} ${signedUsd(line.deltaPerMonth)}`);
@@ -186,7 +186,7 @@ function savingsSection(findings: readonly SavingsBelowFloorFinding[]): string[]
     '',
     ...findings.map(
       (finding) =>
-        `- The monolith saves ${percent(finding.currentPercent)} of the distributed cost (baseline ${percent(finding.baselinePercent)}); the floor is ${percent(finding.floorPercent)}.`,
+        `- The monolith saves ${percent(finding.currentPercent)} of the cost of Prime Video's first design (baseline ${percent(finding.baselinePercent)}); the floor is ${percent(finding.floorPercent)}.`,
     ),
     '',
   ];
@@ -204,6 +204,25 @@ function scenarioSection(findings: readonly ScenarioChangedFinding[]): string[] 
   return lines;
 }
 
+function designSetSection(findings: readonly DesignSetChangedFinding[]): string[] {
+  const ids = (list: readonly string[]): string => list.map(escapeMarkdown).join(', ');
+  const lines = ['#### Designs changed', ''];
+  for (const finding of findings) {
+    if (finding.onlyInBaseline.length > 0) {
+      lines.push(`- Measured in the baseline, missing now: ${ids(finding.onlyInBaseline)}.`);
+    }
+    if (finding.onlyInCurrent.length > 0) {
+      lines.push(`- Measured now, not in the baseline: ${ids(finding.onlyInCurrent)}.`);
+    }
+  }
+  lines.push(
+    '',
+    'Their counts and bills cannot be compared; if the change is intended, update the baseline with `archbench gate --update-baseline`.',
+    '',
+  );
+  return lines;
+}
+
 function describeFinding(finding: Finding): string {
   return escapeMarkdown(
     `${finding.detector} ${finding.startSec.toFixed(3)}-${finding.endSec.toFixed(3)} s, confidence ${finding.confidence}`,
@@ -216,7 +235,7 @@ function findingsSection(findings: readonly FindingsChangedFinding[]): string[] 
     const where =
       finding.clip === null
         ? 'all clips'
-        : `${finding.design ?? 'both runners'}, ${escapeMarkdown(finding.clip)}`;
+        : `${escapeMarkdown(finding.design ?? 'every design')}, ${escapeMarkdown(finding.clip)}`;
     lines.push(`- ${where}: ${escapeMarkdown(finding.summary)}`);
     for (const added of finding.added) lines.push(`  - new: ${describeFinding(added)}`);
     for (const removed of finding.removed) lines.push(`  - gone: ${describeFinding(removed)}`);
@@ -232,7 +251,9 @@ function priceSection(findings: readonly PriceChangedFinding[]): string[] {
     const effectText =
       effect === null
         ? 'Its effect on the bills could not be computed.'
-        : `On the baseline's own measurements it changes the distributed bill by ${signedUsd(effect.distributed)} and the monolith's by ${signedUsd(effect.monolith)} per month.`;
+        : `On the baseline's own measurements it changes the bills per month by: ${Object.entries(effect)
+            .map(([design, perMonth]) => `${escapeMarkdown(design)} ${signedUsd(perMonth)}`)
+            .join(', ')}.`;
     lines.push(
       `Price book ${escapeMarkdown(finding.baselineBookId)} -> ${escapeMarkdown(finding.currentBookId)}, reported apart from code changes. ${effectText}`,
       '',
@@ -258,6 +279,8 @@ function sectionFor(kind: GateFindingKind, findings: readonly GateFinding[]): st
   switch (kind) {
     case 'scenario-changed':
       return scenarioSection(of('scenario-changed'));
+    case 'design-set-changed':
+      return designSetSection(of('design-set-changed'));
     case 'findings-changed':
       return findingsSection(of('findings-changed'));
     case 'count-changed':
@@ -278,15 +301,19 @@ function sections(findings: readonly GateFinding[]): string[] {
 }
 
 function costsTable(verdict: GateVerdict): string[] {
-  const name = (design: Design): string => design;
+  const { savings } = verdict;
+  const cheapest =
+    savings.baselineCheapestId === savings.currentCheapestId
+      ? escapeMarkdown(savings.currentCheapestId)
+      : `${escapeMarkdown(savings.currentCheapestId)}, baseline ${escapeMarkdown(savings.baselineCheapestId)}`;
   return [
     '### Bills per month at the scenario load',
     '',
     ...table(
-      ['runner', 'baseline', 'current', 'from prices', 'from counts', 'from compute', 'compute allowed'],
+      ['design', 'baseline', 'current', 'from prices', 'from counts', 'from compute', 'compute allowed'],
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
       verdict.costs.map((cost) => [
-        name(cost.design),
+        escapeMarkdown(cost.design),
         formatUsd(cost.baselinePerMonth),
         formatUsd(cost.currentPerMonth),
         cost.priceEffectPerMonth === null ? 'n/a' : signedUsd(cost.priceEffectPerMonth),
@@ -296,7 +323,7 @@ function costsTable(verdict: GateVerdict): string[] {
       ]),
     ),
     '',
-    `Savings of the monolith: ${percent(verdict.savings.currentPercent)} (baseline ${percent(verdict.savings.baselinePercent)}, floor ${percent(verdict.savings.floorPercent)}).`,
+    `Savings of the monolith against Prime Video's first design: ${percent(savings.currentPercent)} (baseline ${percent(savings.baselinePercent)}, floor ${percent(savings.floorPercent)}). Against the cheapest serverless design (${cheapest}): ${percent(savings.currentVsCheapestPercent)} (baseline ${percent(savings.baselineVsCheapestPercent)}; reported, not gated).`,
     '',
   ];
 }
@@ -326,7 +353,7 @@ export function renderGateMarkdown(verdict: GateVerdict): string {
   lines.push(
     '<details><summary>What the gate compares</summary>',
     '',
-    'Exactly, per runner:',
+    'Exactly, per design (matched by id):',
     '',
     ...EXACTLY_COMPARED.map((item) => `- ${item}`),
     '',

@@ -1,4 +1,4 @@
-import type { CostBasis, CostDimension, Design, Load } from '../cost/cost-model.ts';
+import type { CostBasis, CostDimension, Load } from '../cost/cost-model.ts';
 import type { PriceKey } from '../cost/price-book.ts';
 import type { S3Tier } from '../counters.ts';
 import type { Finding } from '../finding.ts';
@@ -18,7 +18,10 @@ export interface GateBounds {
   readonly computeCostTolerancePercent: number;
   /** How far compute-derived dollars may rise, USD per month at the scenario's load. */
   readonly computeCostToleranceUsd: number;
-  /** Least savings of the monolith against the distributed design, percent of the distributed cost. */
+  /**
+   * Least savings of the monolith against Prime Video's first design (`headline.savingsVsFirstPercent`),
+   * percent of that design's cost.
+   */
   readonly savingsFloorPercent: number;
   /** Whether a changed price book fails the gate (default: reported apart, informational). */
   readonly failOnPriceChange: boolean;
@@ -34,15 +37,16 @@ export const defaultGateBounds: GateBounds = {
   failOnPriceChange: false,
 };
 
-/** The fields the gate compares exactly (per runner), for the report's "what is compared" note. */
+/** The fields the gate compares exactly (per design, by id), for the report's "what is compared" note. */
 export const EXACTLY_COMPARED = [
+  'the set of designs measured (a design in one document and not the other fails the gate)',
   'Step Functions executions started',
   'billed state transitions per state name (StateEntered events plus retries)',
   'task invocations per task',
   'S3 requests per stage and operation (requests attributed to no stage per operation); billing tiers follow from the operations',
   'S3 request body bytes sent and response body bytes received',
   'serialization encode and decode operations per hop',
-  'findings per clip and runner, and the equivalence of the runners',
+  'findings per clip and design, and the equivalence of the designs',
   'count-derived dollars (transitions, Express requests, Lambda requests, S3 requests, transfer) when counts and prices match',
 ] as const;
 
@@ -54,6 +58,7 @@ export const NOT_COMPARED_EXACTLY = [
 ] as const;
 
 export type GateFindingKind =
+  | 'design-set-changed'
   | 'count-changed'
   | 'cost-out-of-bounds'
   | 'savings-below-floor'
@@ -64,6 +69,7 @@ export type GateFindingKind =
 /** Order of the kinds of gate findings: in the verdict and in its Markdown. */
 export const GATE_FINDING_ORDER: readonly GateFindingKind[] = [
   'scenario-changed',
+  'design-set-changed',
   'findings-changed',
   'count-changed',
   'cost-out-of-bounds',
@@ -113,7 +119,8 @@ export interface DollarEffect {
 export interface CountChangedFinding {
   readonly kind: 'count-changed';
   readonly severity: 'regression';
-  readonly design: Design;
+  /** Id of the design whose count changed (`monolith`, `sfn-per-second`, ...). */
+  readonly design: string;
   readonly subject: CountSubject;
   readonly baseline: CountValue;
   readonly current: CountValue;
@@ -143,7 +150,8 @@ export interface CostOutOfBoundsFinding {
   readonly kind: 'cost-out-of-bounds';
   /** Rises are regressions; falls beyond the bounds are reported as info (time to update the baseline). */
   readonly severity: GateSeverity;
-  readonly design: Design;
+  /** Design id. */
+  readonly design: string;
   /** `count`: count-derived dollars changed although every count matched (the cost model changed). */
   readonly basis: CostBasis;
   /** The baseline's dollars of this basis at the current prices, USD per month. */
@@ -162,7 +170,7 @@ export interface SavingsBelowFloorFinding {
   readonly kind: 'savings-below-floor';
   readonly severity: 'regression';
   readonly floorPercent: number;
-  /** null when the distributed design costs nothing (no savings can be stated). */
+  /** Against the first design; null when it costs nothing (no savings can be stated). */
   readonly baselinePercent: number | null;
   readonly currentPercent: number | null;
 }
@@ -187,10 +195,11 @@ export interface PriceChangedFinding {
   readonly currentBookId: string;
   readonly changes: readonly PriceChange[];
   /**
-   * What the price change alone does to each design: the baseline's measurements priced with the current
-   * book minus with the baseline's book, USD per month at the baseline's load. Null when not computable.
+   * What the price change alone does to each design (by id, in the baseline's order): the baseline's
+   * measurements priced with the current book minus with the baseline's book, USD per month at the
+   * baseline's load. Null when not computable.
    */
-  readonly effectPerMonth: Readonly<Record<Design, number>> | null;
+  readonly effectPerMonth: Readonly<Record<string, number>> | null;
 }
 
 export interface ScenarioChangedFinding {
@@ -205,9 +214,10 @@ export interface ScenarioChangedFinding {
 export interface FindingsChangedFinding {
   readonly kind: 'findings-changed';
   readonly severity: 'regression';
-  /** Null when the finding is about the whole run (the runners disagree). */
+  /** Null when the finding is about the whole run (the designs disagree). */
   readonly clip: string | null;
-  readonly design: Design | null;
+  /** Design id; null when the finding is about the whole run. */
+  readonly design: string | null;
   /** One line: what changed. */
   readonly summary: string;
   /** Findings in the current run that the baseline does not have. */
@@ -216,7 +226,18 @@ export interface FindingsChangedFinding {
   readonly removed: readonly Finding[];
 }
 
+/** Designs measured in one document and not in the other: their counts and bills cannot be compared. */
+export interface DesignSetChangedFinding {
+  readonly kind: 'design-set-changed';
+  readonly severity: 'regression';
+  /** Design ids in the baseline only. */
+  readonly onlyInBaseline: readonly string[];
+  /** Design ids in the current document only. */
+  readonly onlyInCurrent: readonly string[];
+}
+
 export type GateFinding =
+  | DesignSetChangedFinding
   | CountChangedFinding
   | CostOutOfBoundsFinding
   | SavingsBelowFloorFinding
@@ -236,7 +257,8 @@ export interface GateDocumentInfo {
 
 /** A design's monthly bill: baseline, current and the change split by cause. */
 export interface GateCostSummary {
-  readonly design: Design;
+  /** Design id. */
+  readonly design: string;
   /** As recorded in the baseline (its own prices), USD per month. */
   readonly baselinePerMonth: number;
   readonly currentPerMonth: number;
@@ -263,10 +285,18 @@ export interface GateVerdict {
   readonly load: Load;
   readonly bounds: GateBounds;
   readonly costs: readonly GateCostSummary[];
+  /** The monolith's savings, percent of the serverless design's cost; the floor applies to the first. */
   readonly savings: {
+    /** Against the first design (`headline.savingsVsFirstPercent`). */
     readonly baselinePercent: number | null;
     readonly currentPercent: number | null;
     readonly floorPercent: number;
+    /** Against the cheapest serverless design (`headline.savingsVsCheapestPercent`); not gated. */
+    readonly baselineVsCheapestPercent: number | null;
+    readonly currentVsCheapestPercent: number | null;
+    /** The cheapest serverless design of each document. */
+    readonly baselineCheapestId: string;
+    readonly currentCheapestId: string;
   };
   /** Environment fields that differ (`ffmpegVersion`, `cpuModel`, ...): context for compute changes. */
   readonly environmentDifferences: readonly string[];

@@ -25,6 +25,8 @@ import {
 // 10 streams for a 730-hour month on Fargate: 10 x 730 x 3600 = 26,280,000 stream-seconds per month.
 const STREAM_SECONDS_PER_MONTH = 26_280_000;
 const baseline = buildSampleResults({ costOptions: { load: { streams: 10 } } });
+/** Prime Video's first design: the legacy `distributed` runner. */
+const FIRST = 'sfn-per-second';
 const okClipPaths = baseline.clips
   .filter((clip) => clip.runs.distributed.status === 'ok')
   .map((clip) => clip.path);
@@ -51,21 +53,22 @@ describe('evaluateGate on an unchanged tree', () => {
       runId: 'run-20261127T090000-abcdef',
       counters: (_design, _clip, counters) => scaleCompute(counters, 1.2),
     });
-    expect(current.costs.baseline.monolith.byBasis.compute.perMonth).toBeGreaterThan(
-      baseline.costs.baseline.monolith.byBasis.compute.perMonth * 1.1,
-    );
+    const computeOf = (document: BenchResults): number =>
+      document.designs.find((design) => design.id === FIRST)?.cost.byBasis.compute.perMonth ?? Number.NaN;
+    expect(computeOf(current)).toBeGreaterThan(computeOf(baseline) * 1.1);
     const verdict = evaluateGate(baseline, current, defaultGateBounds);
     expect(verdict.findings).toEqual([]);
     expect(verdict.verdict).toBe('pass');
-    const monolith = verdict.costs.find((cost) => cost.design === 'monolith');
-    expect(monolith?.countEffectPerMonth).toBe(0);
-    expect(monolith?.computeEffectPerMonth).toBeGreaterThan(0);
+    const first = verdict.costs.find((cost) => cost.design === FIRST);
+    expect(first?.countEffectPerMonth).toBe(0);
+    expect(first?.computeEffectPerMonth).toBeGreaterThan(0);
   });
 
   it('passes a document against itself rebuilt from its clips (count-derived dollars exactly equal)', () => {
     const verdict = evaluateGate(baseline, rebuildResults(baseline), defaultGateBounds);
     expect(verdict.verdict).toBe('pass');
-    expect(verdict.costs.map((cost) => cost.countEffectPerMonth)).toEqual([0, 0]);
+    expect(verdict.costs.map((cost) => cost.design)).toEqual(baseline.designs.map((design) => design.id));
+    expect(verdict.costs.map((cost) => cost.countEffectPerMonth)).toEqual([0, 0, 0, 0]);
   });
 
   it('reports compute-derived dollars that fell beyond the bounds as a note, not a regression', () => {
@@ -82,7 +85,7 @@ describe('evaluateGate on changed counts', () => {
   it('names a new state in the distributed workflow with its per stream-second delta and dollars', () => {
     const current = rebuildResults(baseline, {
       counters: (design, _clip, counters) => {
-        if (design === 'distributed') addStateToEveryExecution(counters, 'Validate input');
+        if (design === FIRST) addStateToEveryExecution(counters, 'Validate input');
       },
     });
     const verdict = evaluateGate(baseline, current, defaultGateBounds);
@@ -91,7 +94,7 @@ describe('evaluateGate on changed counts', () => {
     expect(counts).toHaveLength(1);
     const [finding] = counts as [CountChangedFinding];
     const perSecond = executionsPerStreamSecond(baseline);
-    expect(finding.design).toBe('distributed');
+    expect(finding.design).toBe(FIRST);
     expect(finding.subject).toEqual({ kind: 'transitions', state: 'Validate input' });
     expect(finding.baseline.perStreamSecond).toBe(0);
     expect(finding.current.perStreamSecond).toBeCloseTo(perSecond, 12);
@@ -103,7 +106,7 @@ describe('evaluateGate on changed counts', () => {
     );
     expect(finding.clips).toEqual(okClipPaths);
     // The marginal price agrees with the cost model's own bill (no free tier, no volume tier here).
-    const distributed = verdict.costs.find((cost) => cost.design === 'distributed');
+    const distributed = verdict.costs.find((cost) => cost.design === FIRST);
     expect(distributed?.countEffectPerMonth).toBeCloseTo(finding.dollarEffect?.perMonth ?? Number.NaN, 6);
     // The changed counts explain the count-derived dollars: no second finding for them.
     expect(ofKind(verdict, 'cost-out-of-bounds').filter((cost) => cost.basis === 'count')).toEqual([]);
@@ -113,7 +116,7 @@ describe('evaluateGate on changed counts', () => {
     const current = rebuildResults(baseline, {
       counters: (design, _clip, counters) => {
         // 25 frames per 1 s chunk, one execution per chunk: one more PUT per frame.
-        if (design === 'distributed') {
+        if (design === FIRST) {
           addStageRequests(counters, 'ConvertMedia', 'PutObject', counters.sfn.executionsStarted * 25);
         }
       },
@@ -156,6 +159,90 @@ describe('evaluateGate on changed counts', () => {
   });
 });
 
+describe('evaluateGate per design', () => {
+  it('catches a changed count in a design that is not the first, and names the design and the clip', () => {
+    const clipPath = okClipPaths[1] as string;
+    const current = rebuildResults(baseline, {
+      counters: (design, clip, counters) => {
+        if (design === 'function-per-chunk' && clip === clipPath) {
+          addStageRequests(counters, 'AnalyzeChunk', 'GetObject', 4);
+        }
+      },
+    });
+    const verdict = evaluateGate(baseline, current, defaultGateBounds);
+    expect(verdict.verdict).toBe('regression');
+    const counts = ofKind(verdict, 'count-changed');
+    expect(counts.map((finding) => [finding.design, finding.subject, finding.clips])).toEqual([
+      [
+        'function-per-chunk',
+        { kind: 's3-requests', stage: 'AnalyzeChunk', operation: 'GetObject', tier: 'tier2' },
+        [clipPath],
+      ],
+    ]);
+    const [finding] = counts as [CountChangedFinding];
+    const streamSeconds = baseline.designs[3]?.summary.streamSeconds ?? Number.NaN;
+    expect(finding.current.total - finding.baseline.total).toBe(4);
+    expect(finding.deltaPerStreamSecond).toBeCloseTo(4 / streamSeconds, 12);
+    const tier2 = unitPriceOf(baseline.priceBook.lines['s3.requests.tier2']);
+    expect(finding.dollarEffect?.perMonth).toBeCloseTo(
+      (4 / streamSeconds) * tier2 * STREAM_SECONDS_PER_MONTH,
+      9,
+    );
+    // The other designs, the legacy runners among them, report nothing.
+    expect(ofKind(verdict, 'cost-out-of-bounds')).toEqual([]);
+  });
+
+  it('bills a count change as the design is billed: Express executions per request, not per transition', () => {
+    const current = rebuildResults(baseline, {
+      counters: (design, _clip, counters) => {
+        if (design === 'sfn-express-batched') addStateToEveryExecution(counters, 'Validate input');
+      },
+    });
+    const [finding] = ofKind(evaluateGate(baseline, current, defaultGateBounds), 'count-changed');
+    expect(finding).toMatchObject({
+      design: 'sfn-express-batched',
+      subject: { kind: 'transitions', state: 'Validate input' },
+      dollarEffect: null,
+      unpricedReason: 'Express workflows are not billed per transition',
+    });
+  });
+
+  it('fails a design measured in one document and not the other, and compares the rest', () => {
+    const fewer: BenchResults = {
+      ...baseline,
+      designs: baseline.designs.filter((design) => design.id !== 'sfn-express-batched'),
+    };
+    const verdict = evaluateGate(baseline, fewer, defaultGateBounds);
+    expect(verdict.verdict).toBe('regression');
+    expect(ofKind(verdict, 'design-set-changed')).toEqual([
+      {
+        kind: 'design-set-changed',
+        severity: 'regression',
+        onlyInBaseline: ['sfn-express-batched'],
+        onlyInCurrent: [],
+      },
+    ]);
+    expect(verdict.costs.map((cost) => cost.design)).toEqual(['monolith', FIRST, 'function-per-chunk']);
+    expect(ofKind(verdict, 'count-changed')).toEqual([]);
+    const [added] = ofKind(evaluateGate(fewer, baseline, defaultGateBounds), 'design-set-changed');
+    expect(added?.onlyInCurrent).toEqual(['sfn-express-batched']);
+  });
+
+  it('reports the saving against the cheapest serverless design beside the gated one', () => {
+    const verdict = evaluateGate(baseline, rebuildResults(baseline), defaultGateBounds);
+    expect(verdict.savings).toMatchObject({
+      baselinePercent: baseline.headline.savingsVsFirstPercent,
+      baselineVsCheapestPercent: baseline.headline.savingsVsCheapestPercent,
+      baselineCheapestId: baseline.headline.cheapestServerlessId,
+      currentCheapestId: baseline.headline.cheapestServerlessId,
+    });
+    expect(verdict.savings.currentVsCheapestPercent).toBeCloseTo(
+      baseline.headline.savingsVsCheapestPercent ?? 0,
+      9,
+    );
+  });
+});
+
 describe('evaluateGate on costs and savings', () => {
   it('fails compute-derived dollars beyond the bounds, naming the lines that moved', () => {
     const current = rebuildResults(baseline, { counters: (_d, _c, counters) => scaleCompute(counters, 2) });
@@ -163,14 +250,16 @@ describe('evaluateGate on costs and savings', () => {
     expect(verdict.verdict).toBe('regression');
     expect(ofKind(verdict, 'count-changed')).toEqual([]);
     const costs = ofKind(verdict, 'cost-out-of-bounds');
+    // The monolith is sized from the multi-stream fit (a cost option), so its bill does not follow the runs'
+    // CPU; every serverless design's billed durations doubled.
     expect(costs.map((cost) => [cost.design, cost.basis, cost.severity])).toEqual([
-      ['distributed', 'compute', 'regression'],
-      ['monolith', 'compute', 'regression'],
+      [FIRST, 'compute', 'regression'],
+      ['sfn-express-batched', 'compute', 'regression'],
+      ['function-per-chunk', 'compute', 'regression'],
     ]);
-    const monolith = costs[1] as CostOutOfBoundsFinding;
-    expect(monolith.deltaPerMonth).toBeGreaterThan(monolith.allowedPerMonth);
-    expect(monolith.lines[0]?.dimension).toBe('fargate-vcpu');
-    expect(costs[0]?.lines[0]?.dimension).toBe('lambda-duration');
+    const first = costs[0] as CostOutOfBoundsFinding;
+    expect(first.deltaPerMonth).toBeGreaterThan(first.allowedPerMonth);
+    expect(first.lines[0]?.dimension).toBe('lambda-duration');
   });
 
   it('passes the same rise when the configured bounds allow it', () => {
@@ -181,18 +270,19 @@ describe('evaluateGate on costs and savings', () => {
 
   it('fails count-derived dollars that moved although counts and prices match (the cost model changed)', () => {
     const tampered = writableCopy(baseline);
-    const line = tampered.costs.baseline.distributed.lines.find((entry) => entry.dimension === 's3-tier1');
+    const design = tampered.designs.find((entry) => entry.id === 'sfn-express-batched');
+    const line = design?.cost.lines.find((entry) => entry.dimension === 's3-tier1');
     if (line === undefined) throw new Error('no s3-tier1 line');
     line.cost *= 1.5;
     const verdict = evaluateGate(baseline, tampered, defaultGateBounds);
     expect(verdict.verdict).toBe('regression');
     const [finding] = ofKind(verdict, 'cost-out-of-bounds');
-    expect(finding).toMatchObject({ design: 'distributed', basis: 'count', severity: 'regression' });
+    expect(finding).toMatchObject({ design: 'sfn-express-batched', basis: 'count', severity: 'regression' });
     expect(finding?.lines.map((entry) => entry.dimension)).toEqual(['s3-tier1']);
   });
 
   it('fails savings under the floor', () => {
-    const savings = baseline.costs.baseline.comparison.savingsPercent ?? 0;
+    const savings = baseline.headline.savingsVsFirstPercent ?? 0;
     const verdict = evaluateGate(baseline, rebuildResults(baseline), {
       ...defaultGateBounds,
       savingsFloorPercent: savings + 0.1,
@@ -234,12 +324,11 @@ describe('evaluateGate on price changes', () => {
       { key: 's3.requests.tier1', baseline: oldPrice, current: oldPrice * 1.2, unit: 'request' },
     ]);
     // Counts and compute are unchanged, so the whole change of each bill is the price effect.
-    for (const design of ['distributed', 'monolith'] as const) {
-      const change =
-        current.costs.baseline[design].totalPerMonth - baseline.costs.baseline[design].totalPerMonth;
+    for (const [index, design] of baseline.designs.entries()) {
+      const change = (current.designs[index]?.cost.totalPerMonth ?? 0) - design.cost.totalPerMonth;
       expect(change).toBeGreaterThan(0);
-      expect(finding.effectPerMonth?.[design]).toBeCloseTo(change, 6);
-      const summary = verdict.costs.find((cost) => cost.design === design);
+      expect(finding.effectPerMonth?.[design.id]).toBeCloseTo(change, 6);
+      const summary = verdict.costs.find((cost) => cost.design === design.id);
       expect(summary?.priceEffectPerMonth).toBeCloseTo(change, 6);
       expect(summary?.countEffectPerMonth).toBeCloseTo(0, 9);
     }
@@ -255,7 +344,7 @@ describe('evaluateGate on price changes', () => {
     const both = rebuildResults(baseline, {
       priceBook: newBook,
       counters: (design, _clip, counters) => {
-        if (design === 'distributed') addStageRequests(counters, 'Aggregate', 'PutObject', 3);
+        if (design === FIRST) addStageRequests(counters, 'Aggregate', 'PutObject', 3);
       },
     });
     const verdict = evaluateGate(baseline, both, defaultGateBounds);
@@ -295,7 +384,7 @@ describe('evaluateGate on scenario and findings', () => {
     expect(scenario.differences).toEqual([`clip ${baseline.clips[0]?.path}: content differs (sha256)`]);
   });
 
-  it('fails changed defect findings, naming the clip and runner with what is new and gone', () => {
+  it('fails changed defect findings, naming the clip and design with what is new and gone', () => {
     const clipPath = okClipPaths[1] as string;
     const current = rebuildResults(baseline, {
       findings: (_design, clip, findings) =>
@@ -306,27 +395,26 @@ describe('evaluateGate on scenario and findings', () => {
     const verdict = evaluateGate(baseline, current, defaultGateBounds);
     expect(verdict.verdict).toBe('regression');
     const changed = ofKind(verdict, 'findings-changed') as FindingsChangedFinding[];
-    expect(changed.map((finding) => [finding.design, finding.clip])).toEqual([
-      ['distributed', clipPath],
-      ['monolith', clipPath],
-    ]);
+    expect(changed.map((finding) => [finding.design, finding.clip])).toEqual(
+      baseline.designs.map((design) => [design.id, clipPath]),
+    );
     expect(changed[0]?.added.map((finding) => finding.confidence)).toEqual([0.5]);
     expect(changed[0]?.removed).toHaveLength(1);
   });
 
-  it('fails when the runners disagree or a run fails', () => {
+  it('fails when the designs disagree or a run of any design fails', () => {
     const failedClip = okClipPaths[0] as string;
     const current = writableCopy(baseline);
     current.equivalence.identical = false;
     current.equivalence.differences = ['a.mp4: monolith has 2 finding(s), distributed 1'];
-    const clip = current.clips.find((entry) => entry.path === failedClip);
+    const clip = current.designs[2]?.clips.find((entry) => entry.path === failedClip);
     if (clip === undefined) throw new Error('no clip');
-    clip.runs.distributed = { status: 'failed', error: { kind: 'internal', message: 'worker crashed' } };
+    clip.run = { status: 'failed', error: { kind: 'internal', message: 'worker crashed' } };
     const verdict = evaluateGate(baseline, current, defaultGateBounds);
-    const summaries = ofKind(verdict, 'findings-changed').map((finding) => finding.summary);
-    expect(summaries).toEqual([
-      'the run failed: worker crashed',
-      'the runners disagree: a.mp4: monolith has 2 finding(s), distributed 1',
+    const changed = ofKind(verdict, 'findings-changed');
+    expect(changed.map((finding) => [finding.design, finding.clip, finding.summary])).toEqual([
+      ['sfn-express-batched', failedClip, 'the run failed: worker crashed'],
+      [null, null, 'the designs disagree: a.mp4: monolith has 2 finding(s), distributed 1'],
     ]);
   });
 });

@@ -1,9 +1,8 @@
-import type { BenchClip, BenchClipRun, BenchResults } from '../bench-results.ts';
+import type { BenchClip, BenchClipRun, BenchResults, DesignRun } from '../bench-results.ts';
 import {
   COST_DIMENSIONS,
   type CostBasis,
   type CostDimension,
-  type Design,
   type DesignCost,
   priceDistributed,
   priceMonolith,
@@ -14,6 +13,7 @@ import { priceChanges, samePrices } from './gate-prices.ts';
 import type {
   CostLineChange,
   CostOutOfBoundsFinding,
+  DesignSetChangedFinding,
   FindingsChangedFinding,
   GateBounds,
   GateCostSummary,
@@ -36,35 +36,65 @@ import { jsonEqual } from './json-equal.ts';
  * dollars (CPU seconds sizing the monolith, billed task durations, execution durations) vary from run to
  * run and machine to machine, so they only have to stay within bounds. A change of the price book is
  * separated from a change of the code by repricing the baseline's own measurements with both books.
+ *
+ * Every design is compared on its own, matched by id (`designs[]`: the monolith, Prime Video's first
+ * design, the better-built ones). The legacy `runners` and `costs` sections describe the monolith and the
+ * first design, which are also in `designs`, so they are not compared a second time.
  */
 
-const DESIGNS: readonly Design[] = ['distributed', 'monolith'];
+/** The designs both documents measured, paired by id, in the baseline's order. */
+function pairedDesigns(baseline: BenchResults, current: BenchResults): [DesignRun, DesignRun][] {
+  const currentById = new Map(current.designs.map((design) => [design.id, design]));
+  return baseline.designs.flatMap((design): [DesignRun, DesignRun][] => {
+    const other = currentById.get(design.id);
+    return other === undefined ? [] : [[design, other]];
+  });
+}
+
+function compareDesignSets(baseline: BenchResults, current: BenchResults): DesignSetChangedFinding[] {
+  const ids = (document: BenchResults): Set<string> => new Set(document.designs.map((design) => design.id));
+  const before = ids(baseline);
+  const after = ids(current);
+  const onlyInBaseline = [...before].filter((id) => !after.has(id));
+  const onlyInCurrent = [...after].filter((id) => !before.has(id));
+  if (onlyInBaseline.length === 0 && onlyInCurrent.length === 0) return [];
+  return [{ kind: 'design-set-changed', severity: 'regression', onlyInBaseline, onlyInCurrent }];
+}
+
 /** Compares a results document with a baseline under the configured bounds. */
 export function evaluateGate(baseline: BenchResults, current: BenchResults, bounds: GateBounds): GateVerdict {
   const priceFindings = comparePriceBooks(baseline, current, bounds);
   const pricesChanged = priceFindings.length > 0;
   const scenarioFindings = compareScenarios(baseline, current, pricesChanged);
-  const findings: GateFinding[] = [...scenarioFindings, ...compareFindings(baseline, current)];
+  const pairs = pairedDesigns(baseline, current);
+  const findings: GateFinding[] = [
+    ...scenarioFindings,
+    ...compareDesignSets(baseline, current),
+    ...compareFindings(pairs, current),
+  ];
   const clipSetsMatch = compareClipSets(baseline.clips, current.clips).length === 0;
-  const countFindings = DESIGNS.flatMap((design) => compareCounts(design, baseline, current, clipSetsMatch));
+  const pricing = { priceBook: current.priceBook, options: current.scenario.costOptions };
+  const countFindings = pairs.flatMap(([before, after]) =>
+    compareCounts(before, after, pricing, clipSetsMatch),
+  );
   findings.push(...countFindings);
 
   const repriced = repricedBaseline(baseline, current.priceBook);
   const costs: GateCostSummary[] = [];
-  for (const design of DESIGNS) {
-    const result = compareCosts(design, baseline, current, repriced, bounds);
+  for (const [before, after] of pairs) {
+    const result = compareCosts(before, after, repriced, bounds);
     costs.push(result.summary);
     // Bills of different scenarios (another load, other clips) are not comparable: the scenario change
     // is the finding. Changed counts are named one by one with their dollars, so the count-derived total
     // is checked only when every count matched.
     if (scenarioFindings.length > 0) continue;
-    const countsChanged = countFindings.some((finding) => finding.design === design);
+    const countsChanged = countFindings.some((finding) => finding.design === before.id);
     findings.push(...result.findings.filter((finding) => finding.basis === 'compute' || !countsChanged));
   }
 
   const floorPercent = bounds.savingsFloorPercent;
-  const currentPercent = current.costs.baseline.comparison.savingsPercent;
-  const baselinePercent = baseline.costs.baseline.comparison.savingsPercent;
+  const currentPercent = current.headline.savingsVsFirstPercent;
+  const baselinePercent = baseline.headline.savingsVsFirstPercent;
   if (currentPercent === null || currentPercent < floorPercent) {
     findings.push({
       kind: 'savings-below-floor',
@@ -89,7 +119,15 @@ export function evaluateGate(baseline: BenchResults, current: BenchResults, boun
     load: current.scenario.costOptions.load,
     bounds,
     costs,
-    savings: { baselinePercent, currentPercent, floorPercent },
+    savings: {
+      baselinePercent,
+      currentPercent,
+      floorPercent,
+      baselineVsCheapestPercent: baseline.headline.savingsVsCheapestPercent,
+      currentVsCheapestPercent: current.headline.savingsVsCheapestPercent,
+      baselineCheapestId: baseline.headline.cheapestServerlessId,
+      currentCheapestId: current.headline.cheapestServerlessId,
+    },
     environmentDifferences: environmentDifferences(baseline, current),
   };
 }
@@ -210,15 +248,18 @@ function compareClipSets(baseline: readonly BenchClip[], current: readonly Bench
   return differences;
 }
 
-function compareFindings(baseline: BenchResults, current: BenchResults): FindingsChangedFinding[] {
+function compareFindings(
+  pairs: readonly (readonly [DesignRun, DesignRun])[],
+  current: BenchResults,
+): FindingsChangedFinding[] {
   const results: FindingsChangedFinding[] = [];
-  const currentByPath = new Map(current.clips.map((clip) => [clip.path, clip]));
-  for (const clip of baseline.clips) {
-    const other = currentByPath.get(clip.path);
-    if (other === undefined) continue;
-    for (const design of DESIGNS) {
-      const change = compareRuns(clip.runs[design], other.runs[design]);
-      if (change !== undefined) results.push({ ...change, clip: clip.path, design });
+  for (const [before, after] of pairs) {
+    const currentByPath = new Map(after.clips.map((clip) => [clip.path, clip.run]));
+    for (const clip of before.clips) {
+      const other = currentByPath.get(clip.path);
+      if (other === undefined) continue;
+      const change = compareRuns(clip.run, other);
+      if (change !== undefined) results.push({ ...change, clip: clip.path, design: before.id });
     }
   }
   if (!current.equivalence.identical) {
@@ -227,7 +268,7 @@ function compareFindings(baseline: BenchResults, current: BenchResults): Finding
       severity: 'regression',
       clip: null,
       design: null,
-      summary: `the runners disagree: ${current.equivalence.differences.join('; ') || 'findings differ'}`,
+      summary: `the designs disagree: ${current.equivalence.differences.join('; ') || 'findings differ'}`,
       added: [],
       removed: [],
     });
@@ -267,18 +308,26 @@ function compareRuns(
 // ---------------------------------------------------------------------------------------------------
 // Costs
 
-/** The baseline's measurements priced with its own book and with the current book (same code). */
+/** The baseline's measurements priced with its own book and with the current book (same code), by id. */
 interface Repriced {
-  readonly withBaselineBook: Readonly<Record<Design, DesignCost>>;
-  readonly withCurrentBook: Readonly<Record<Design, DesignCost>>;
+  readonly withBaselineBook: ReadonlyMap<string, DesignCost>;
+  readonly withCurrentBook: ReadonlyMap<string, DesignCost>;
 }
 
-function priceBoth(document: BenchResults, book: PriceBook): Record<Design, DesignCost> {
+/** Every design of a document priced with `book` at the document's options, as the bench priced it. */
+function priceDesigns(document: BenchResults, book: PriceBook): Map<string, DesignCost> {
   const options = document.scenario.costOptions;
-  return {
-    distributed: priceDistributed(document.runners.distributed.profile, book, options),
-    monolith: priceMonolith(document.runners.monolith.profile, book, options),
-  };
+  return new Map(
+    document.designs.map((design) => [
+      design.id,
+      design.kind === 'monolith'
+        ? priceMonolith(design.summary.profile, book, options)
+        : priceDistributed(design.summary.profile, book, {
+            ...options,
+            workflow: design.settings.workflow ?? 'standard',
+          }),
+    ]),
+  );
 }
 
 /**
@@ -289,8 +338,8 @@ function repricedBaseline(baseline: BenchResults, currentBook: PriceBook): Repri
   if (samePrices(baseline.priceBook, currentBook)) return 'same-prices';
   try {
     return {
-      withBaselineBook: priceBoth(baseline, baseline.priceBook),
-      withCurrentBook: priceBoth(baseline, currentBook),
+      withBaselineBook: priceDesigns(baseline, baseline.priceBook),
+      withCurrentBook: priceDesigns(baseline, currentBook),
     };
   } catch {
     // E.g. the current book lacks the baseline's EC2 instance type: the price effect cannot be stated.
@@ -298,31 +347,42 @@ function repricedBaseline(baseline: BenchResults, currentBook: PriceBook): Repri
   }
 }
 
-function costOfDimension(cost: DesignCost, dimension: CostDimension): number {
+/** What the price change alone does to one design's bill, USD per month (null: not computable). */
+function priceEffectOf(repriced: Repriced | null | 'same-prices', id: string): number | null {
+  if (repriced === null) return null;
+  if (repriced === 'same-prices') return 0;
+  return (
+    (repriced.withCurrentBook.get(id)?.totalPerMonth ?? 0) -
+    (repriced.withBaselineBook.get(id)?.totalPerMonth ?? 0)
+  );
+}
+
+function costOfDimension(cost: DesignCost | undefined, dimension: CostDimension): number {
+  if (cost === undefined) return 0;
   return cost.lines.filter((line) => line.dimension === dimension).reduce((sum, line) => sum + line.cost, 0);
 }
 
 function compareCosts(
-  design: Design,
-  baseline: BenchResults,
-  current: BenchResults,
+  baselineDesign: DesignRun,
+  currentDesign: DesignRun,
   repriced: Repriced | null | 'same-prices',
   bounds: GateBounds,
 ): { summary: GateCostSummary; findings: CostOutOfBoundsFinding[] } {
-  const before = baseline.costs.baseline[design];
-  const after = current.costs.baseline[design];
+  const design = baselineDesign.id;
+  const before = baselineDesign.cost;
+  const after = currentDesign.cost;
   const dimensions = [
     ...new Set([...before.lines, ...after.lines].map((line) => line.dimension)),
   ] as CostDimension[];
-  const priceEffectOf = (dimension: CostDimension): number => {
+  const dimensionPriceEffect = (dimension: CostDimension): number => {
     if (repriced === 'same-prices' || repriced === null) return 0;
     return (
-      costOfDimension(repriced.withCurrentBook[design], dimension) -
-      costOfDimension(repriced.withBaselineBook[design], dimension)
+      costOfDimension(repriced.withCurrentBook.get(design), dimension) -
+      costOfDimension(repriced.withBaselineBook.get(design), dimension)
     );
   };
   const changes: CostLineChange[] = dimensions.map((dimension) => {
-    const baselinePerMonth = costOfDimension(before, dimension) + priceEffectOf(dimension);
+    const baselinePerMonth = costOfDimension(before, dimension) + dimensionPriceEffect(dimension);
     const currentPerMonth = costOfDimension(after, dimension);
     return {
       dimension,
@@ -378,18 +438,12 @@ function compareCosts(
   if (computeDelta > allowed) findings.push(finding('compute', 'regression', allowed));
   else if (computeDelta < -allowed) findings.push(finding('compute', 'info', allowed));
 
-  const priceEffect =
-    repriced === null
-      ? null
-      : repriced === 'same-prices'
-        ? 0
-        : repriced.withCurrentBook[design].totalPerMonth - repriced.withBaselineBook[design].totalPerMonth;
   return {
     summary: {
       design,
       baselinePerMonth: before.totalPerMonth,
       currentPerMonth: after.totalPerMonth,
-      priceEffectPerMonth: priceEffect,
+      priceEffectPerMonth: priceEffectOf(repriced, design),
       countEffectPerMonth: countDelta,
       computeEffectPerMonth: computeDelta,
       computeAllowedPerMonth: allowed,
@@ -425,7 +479,7 @@ function withPriceEffect(
   repriced: Repriced | null | 'same-prices',
 ): PriceChangedFinding {
   if (repriced === null || repriced === 'same-prices') return finding;
-  const effect = (design: Design): number =>
-    repriced.withCurrentBook[design].totalPerMonth - repriced.withBaselineBook[design].totalPerMonth;
-  return { ...finding, effectPerMonth: { distributed: effect('distributed'), monolith: effect('monolith') } };
+  const effect: Record<string, number> = {};
+  for (const id of repriced.withBaselineBook.keys()) effect[id] = priceEffectOf(repriced, id) ?? 0;
+  return { ...finding, effectPerMonth: effect };
 }

@@ -1,6 +1,14 @@
-import type { BenchClip, BenchClipRun, BenchResults, RunnerSummary } from '../bench-results.ts';
+import type {
+  BenchClip,
+  BenchClipRun,
+  BenchResults,
+  DesignRun,
+  MeasuredDesign,
+  RunnerSummary,
+} from '../bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../cost/break-even.ts';
 import { type CostOptions, type Design, whatIfs } from '../cost/cost-model.ts';
+import { priceVerdict } from '../cost/design-verdict.ts';
 import { headroom } from '../cost/headroom.ts';
 import type { PriceBook } from '../cost/price-book.ts';
 import { profileFromCounters } from '../cost/workload-profile.ts';
@@ -9,51 +17,78 @@ import type { Finding } from '../finding.ts';
 
 /**
  * Test helpers for the gate: a results document changed the way a code change, a noisy machine or a new
- * price book would change it, with every derived figure (runner totals, profiles, costs, headroom,
- * break-even) recomputed through the real counting and cost functions. Shared by the tests only.
+ * price book would change it, with every derived figure (design totals, profiles, costs, headroom,
+ * feasibility, headline, break-even) recomputed through the real counting and cost functions. Shared by
+ * the tests only.
  */
 
 export interface ResultsChanges {
-  /** Changes a copy of each successful run's counters. */
-  readonly counters?: (design: Design, clipPath: string, counters: Counters) => void;
-  /** Replaces each successful run's findings. */
-  readonly findings?: (design: Design, clipPath: string, findings: readonly Finding[]) => readonly Finding[];
+  /** Changes a copy of each successful run's counters, by design id (`monolith`, `sfn-per-second`, ...). */
+  readonly counters?: (design: string, clipPath: string, counters: Counters) => void;
+  /** Replaces each successful run's findings, by design id. */
+  readonly findings?: (design: string, clipPath: string, findings: readonly Finding[]) => readonly Finding[];
   readonly priceBook?: PriceBook;
   readonly costOptions?: CostOptions;
   readonly runId?: string;
   readonly configHash?: string;
 }
 
-/** The document rebuilt from its clips with `changes` applied. */
+/** A design's runs with `changes` applied, and its summary recomputed from them. */
+function rebuildDesign(design: DesignRun, changes: ResultsChanges): MeasuredDesign {
+  const total = createCounters();
+  const clips = design.clips.map(({ path, run }) => {
+    if (run.status !== 'ok') return { path, run };
+    const counters = structuredClone(run.counters);
+    changes.counters?.(design.id, path, counters);
+    mergeCounters(total, counters);
+    const findings = changes.findings?.(design.id, path, run.findings) ?? run.findings;
+    return { path, run: { status: 'ok', findings, counters } as BenchClipRun };
+  });
+  const { streamSeconds } = design.summary;
+  return {
+    id: design.id,
+    label: design.label,
+    description: design.description,
+    kind: design.kind,
+    settings: design.settings,
+    clips,
+    summary: { ...design.summary, counters: total, profile: profileFromCounters(total, streamSeconds) },
+  };
+}
+
+/**
+ * The document rebuilt from its designs' clips with `changes` applied: every design re-priced through the
+ * verdict (headline, sensitivity), the legacy sections from the monolith and the first design.
+ */
 export function rebuildResults(base: BenchResults, changes: ResultsChanges = {}): BenchResults {
   const priceBook = changes.priceBook ?? base.priceBook;
   const options = changes.costOptions ?? base.scenario.costOptions;
-  const totals: Record<Design, Counters> = { distributed: createCounters(), monolith: createCounters() };
-  const clips: BenchClip[] = base.clips.map((clip) => {
-    const runs = {} as Record<Design, BenchClipRun>;
-    for (const design of ['distributed', 'monolith'] as const) {
-      const run = clip.runs[design];
-      if (run.status !== 'ok') {
-        runs[design] = run;
-        continue;
-      }
-      const counters = structuredClone(run.counters);
-      changes.counters?.(design, clip.path, counters);
-      mergeCounters(totals[design], counters);
-      const findings = changes.findings?.(design, clip.path, run.findings) ?? run.findings;
-      runs[design] = { status: 'ok', findings, counters };
-    }
-    return { ...clip, runs };
+  const measured = base.designs.map((design) => rebuildDesign(design, changes));
+  const firstDesignId = base.headline.firstDesignId;
+  const verdict = priceVerdict({
+    designs: measured,
+    firstDesignId,
+    priceBook,
+    options,
+    headroom: { taskIntegration: 'lambda', s3Prefixes: 'per-stream' },
+    breakEven: { streams: { min: 1, max: 100, samples: 10 }, dutyCycle: { samples: 10 } },
+    dropDetectors: [],
+    fps: 25,
   });
-  const runner = (design: Design): RunnerSummary => {
-    const summary = base.runners[design];
-    return {
-      ...summary,
-      counters: totals[design],
-      profile: profileFromCounters(totals[design], summary.streamSeconds),
-    };
-  };
-  const runners = { distributed: runner('distributed'), monolith: runner('monolith') };
+  const monolith = measured.find((design) => design.kind === 'monolith');
+  const first = measured.find((design) => design.id === firstDesignId);
+  if (monolith === undefined || first === undefined)
+    throw new Error('the document lacks the monolith or the first design');
+  const runOf = (design: MeasuredDesign, path: string): BenchClipRun | undefined =>
+    design.clips.find((clip) => clip.path === path)?.run;
+  const clips: BenchClip[] = base.clips.map((clip) => ({
+    ...clip,
+    runs: {
+      distributed: runOf(first, clip.path) ?? clip.runs.distributed,
+      monolith: runOf(monolith, clip.path) ?? clip.runs.monolith,
+    },
+  }));
+  const runners: Record<Design, RunnerSummary> = { distributed: first.summary, monolith: monolith.summary };
   const curveInput = {
     distributed: runners.distributed.profile,
     monolith: runners.monolith.profile,
@@ -82,6 +117,7 @@ export function rebuildResults(base: BenchResults, changes: ResultsChanges = {})
       overStreams: breakEvenOverStreams(curveInput, { min: 1, max: 100, samples: 10 }),
       overDutyCycle: breakEvenOverDutyCycle(curveInput, { samples: 10 }),
     },
+    ...verdict,
   };
 }
 

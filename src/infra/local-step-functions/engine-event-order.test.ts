@@ -95,4 +95,60 @@ describe('inCausalOrder', () => {
     ];
     expect(inCausalOrder(batch, states)).toEqual(batch);
   });
+
+  it('records the end of a Map iteration before the start of the next one, as AWS does', () => {
+    const map = compileDefinition(
+      JSON.stringify({
+        StartAt: 'Outer',
+        States: {
+          Outer: {
+            Type: 'Map',
+            ItemProcessor: {
+              StartAt: 'Inner',
+              States: {
+                Inner: {
+                  Type: 'Map',
+                  ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
+                  End: true,
+                },
+              },
+            },
+            End: true,
+          },
+        },
+      }),
+    ).states;
+    const iteration = (type: string, parent: string, index: number): EngineEvent => ({
+      type,
+      timestamp: 0,
+      parentState: { name: parent },
+      index,
+    });
+    const inside = (type: string, name: string, index: number): EngineEvent => ({
+      type,
+      timestamp: 0,
+      state: { name, type: map.get(name)?.type ?? 'Pass', input: {} },
+      index,
+    });
+    // The order aws-local-stepfunctions logs a nested Map in (the outer Map's index on inner states).
+    const batch = [
+      iteration('MapIterationStarted', 'Inner', 1),
+      iteration('MapIterationSucceeded', 'Inner', 0),
+      inside('StateEntered', 'Item', 0),
+      iteration('MapIterationStarted', 'Outer', 1),
+      inside('StateExited', 'Inner', 0),
+      inside('StateEntered', 'Inner', 1),
+      iteration('MapIterationSucceeded', 'Outer', 0),
+    ];
+    const ordered = inCausalOrder(batch, map).map((event) => `${label(event)} ${event.index}`);
+    expect(ordered).toEqual([
+      'MapIterationSucceeded Inner 0',
+      'MapIterationStarted Inner 1',
+      'StateEntered Item 0',
+      'StateExited Inner 0',
+      'MapIterationSucceeded Outer 0',
+      'MapIterationStarted Outer 1',
+      'StateEntered Inner 1',
+    ]);
+  });
 });

@@ -69,10 +69,55 @@ export function inCausalOrder(
     }
     if (!moved) break;
   }
+  endIterationsBeforeNextStart(events, states);
   return [
     ...events.filter((event) => !EXECUTION_TERMINAL_EVENTS.has(event.type)),
     ...events.filter((event) => EXECUTION_TERMINAL_EVENTS.has(event.type)),
   ];
+}
+
+const ITERATION_END_EVENTS: ReadonlySet<string> = new Set(['MapIterationSucceeded', 'MapIterationFailed']);
+
+/**
+ * The engine logs the start of a Map's next iteration before the end of the one it follows (the end, and
+ * the last events of a Map nested in it, are forwarded through more async hops). AWS records the end
+ * first, and an iteration that fails stops further ones from starting. So when an iteration's end follows
+ * the start of another iteration of the same Map, the end and the events of its own iteration in between
+ * are moved before that start.
+ */
+function endIterationsBeforeNextStart(events: EngineEvent[], states: ReadonlyMap<string, StateInfo>): void {
+  for (let end = 0; end < events.length; end += 1) {
+    const ended = events[end];
+    if (ended === undefined || !ITERATION_END_EVENTS.has(ended.type)) continue;
+    const map = ended.parentState?.name;
+    let start = end - 1;
+    while (start >= 0) {
+      const event = events[start] as EngineEvent;
+      if (event.parentState?.name === map && event.type !== 'MapIterationStarted') start = -1;
+      else if (event.parentState?.name === map) break;
+      else start -= 1;
+    }
+    const started = start < 0 ? undefined : events[start];
+    if (map === undefined || started === undefined || started.index === ended.index) continue;
+    const between = events.slice(start + 1, end);
+    const own = between.filter((event) => inIteration(event, map, ended.index, states));
+    const others = between.filter((event) => !own.includes(event));
+    events.splice(start, end - start + 1, ...own, ended, started, ...others);
+  }
+}
+
+/** Whether `event` is a state event of iteration `index` of `map` (known only when `map` is outermost). */
+function inIteration(
+  event: EngineEvent,
+  map: string,
+  index: number | undefined,
+  states: ReadonlyMap<string, StateInfo>,
+): boolean {
+  const name = event.state?.name;
+  if (name === undefined || index === undefined || event.index !== index) return false;
+  const containers = states.get(name)?.containers ?? [];
+  const outermostMap = [...containers].reverse().find((container) => states.get(container)?.type === 'Map');
+  return outermostMap === map;
 }
 
 /** The Parallel or Map state whose exit, failure, retry or catch `event` is, if any. */

@@ -8,6 +8,7 @@ import {
 import type { EngineErrors } from './engine-errors.ts';
 import { CONTAINER_TYPES, type EngineEvent, inCausalOrder } from './engine-event-order.ts';
 import { ExecutionHistory } from './execution-history.ts';
+import { awsRuntimeCause } from './runtime-error-cause.ts';
 import type { CompiledDefinition, StateInfo } from './state-machine-definition.ts';
 
 /** DescribeExecution `status`. */
@@ -46,11 +47,28 @@ interface ScheduledAttempt {
 
 /** One run of a Parallel or Map state (a new one per entry and per retry). */
 interface ContainerRun {
+  readonly name: string;
   readonly index: number | undefined;
   startedId: number;
   failed: boolean;
-  /** Map iterations started and not yet ended: index -> lane. */
+  /** Whether the container exited (succeeded) after this run. */
+  exited: boolean;
+  /** Map iterations started and not yet ended: index -> lane (in the order they started). */
   readonly openIterations: Map<number, string>;
+  /** Whether an iteration of this Map run failed: AWS starts no further iteration after that. */
+  iterationFailed: boolean;
+  /** Iterations the engine started after a failed one: their events are not recorded. */
+  readonly suppressedIterations: Set<number>;
+  /** The iteration the engine started last (recorded or suppressed). */
+  lastStartedIteration: number | undefined;
+}
+
+/** A Parallel or Map run that failed: recorded as `*StateFailed` unless a retry follows. */
+interface PendingContainerFailure {
+  readonly info: StateInfo;
+  readonly index: number | undefined;
+  readonly key: string;
+  readonly lastInside: number;
 }
 
 const NO_DATA_TRUNCATION = { truncated: false } as const;
@@ -98,6 +116,14 @@ export class ExecutionRunner implements ActivityAttemptOwner {
   readonly #pending = new Map<string, PendingAttempt[]>();
   readonly #scheduled = new Map<ActivityAttempt, ScheduledAttempt>();
   readonly #enteredIdByState = new Map<string, number>();
+  /**
+   * Container runs that failed, by container key, not recorded yet: AWS records `MapStateFailed` and
+   * `ParallelStateFailed` only when no retry follows (a retry starts the next run right after the last
+   * event inside the failed one).
+   */
+  readonly #pendingFailures = new Map<string, PendingContainerFailure>();
+  /** The cause AWS gives a `States.Runtime` failure, by the engine's message for it. */
+  readonly #runtimeCauses = new Map<string, string>();
 
   constructor(init: ExecutionRunnerInit) {
     this.#init = init;
@@ -218,6 +244,7 @@ export class ExecutionRunner implements ActivityAttemptOwner {
   // ---- translation -------------------------------------------------------------------------------
 
   #process(event: EngineEvent): void {
+    this.#recordPendingFailures(event);
     switch (event.type) {
       case 'StateEntered':
         this.#onStateEntered(event);
@@ -248,7 +275,11 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       }
       case 'ExecutionFailed': {
         const error = event.Error || undefined;
-        const cause = causeText(event.Cause);
+        const engineCause = causeText(event.Cause);
+        const cause =
+          error === 'States.Runtime' && engineCause !== undefined
+            ? (this.#runtimeCauses.get(engineCause) ?? engineCause)
+            : engineCause;
         this.#finish(
           'FAILED',
           'ExecutionFailed',
@@ -278,6 +309,13 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const state = event.state;
     const info = state === undefined ? undefined : this.#info(state.name);
     if (state === undefined || info === undefined || this.#isOrphan(info, event.index)) return;
+    if (this.#isSuppressed(info, event.index)) {
+      // The engine ran a state of an iteration AWS would not have started: its request is not served.
+      if (this.#init.compiled.activityTasks.has(info.name)) {
+        this.#pending.get(info.name)?.shift()?.reject(this.#abandonedError());
+      }
+      return;
+    }
     if (CONTAINER_TYPES.has(info.type)) this.#deadRuns.delete(this.#containerKey(info.name, event.index));
     const enteredId = this.#recordFor(info, event.index, `${info.type}StateEntered`, {
       stateEnteredEventDetails: {
@@ -295,7 +333,12 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const info = event.state === undefined ? undefined : this.#info(event.state.name);
     if (info === undefined || this.#isOrphan(info, event.index)) return;
     if (CONTAINER_TYPES.has(info.type)) {
-      this.#deadRuns.delete(this.#containerKey(info.name, event.index));
+      const key = this.#containerKey(info.name, event.index);
+      this.#deadRuns.delete(key);
+      const failure = this.#pendingFailures.get(key);
+      this.#pendingFailures.delete(key);
+      // As on AWS: the new run's *StateStarted follows the last event inside the failed run.
+      if (failure !== undefined) this.#lanes.set(this.#laneOf(info, event.index), failure.lastInside);
       this.#startContainerRun(info, event.index, event.state?.input);
     } else if (this.#init.compiled.activityTasks.has(info.name)) {
       this.#scheduleNext(info, event.index);
@@ -309,7 +352,11 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     if (CONTAINER_TYPES.has(info.type)) {
       const key = this.#containerKey(info.name, event.index);
       const run = this.#runs.get(key);
+      if (run !== undefined) run.exited = true;
       if (run !== undefined && !run.failed) {
+        // The engine can drop the last iteration's end event of a Map holding another Map: an exited
+        // Map has no open iteration left.
+        this.#endOpenIterations(info, run, 'MapIterationSucceeded');
         const lastInside = this.#lastInside.get(key) ?? run.startedId;
         this.#recordAfter(info, event.index, `${info.type}StateSucceeded`, lastInside, {});
       }
@@ -325,17 +372,98 @@ export class ExecutionRunner implements ActivityAttemptOwner {
 
   #onStateFailed(event: EngineEvent): void {
     const info = event.state === undefined ? undefined : this.#info(event.state.name);
+    if (info !== undefined && !CONTAINER_TYPES.has(info.type)) this.#noteRuntimeCause(info, event);
     // Task failures are already recorded as ActivityFailed/ActivityTimedOut; other states fail silently
     // on AWS too (the ExecutionFailed or the Catch target follows).
     if (info === undefined || !CONTAINER_TYPES.has(info.type) || this.#isOrphan(info, event.index)) return;
     const key = this.#containerKey(info.name, event.index);
     const run = this.#runs.get(key);
     if (run === undefined) return;
+    this.#failNestedMaps(info);
     this.#abortInside(info, event.index, run);
     run.failed = true;
     const lastInside = this.#lastInside.get(key) ?? run.startedId;
-    this.#recordAfter(info, event.index, `${info.type}StateFailed`, lastInside, {});
+    this.#pendingFailures.set(key, { info, index: event.index, key, lastInside });
     this.#deadRuns.add(key);
+  }
+
+  /**
+   * When a Map nested in a failing container had a failed iteration, the engine logs neither that Map's
+   * failure nor the failure of the iteration holding it (it goes straight to the outer container's
+   * failure). AWS records both: `MapStateFailed`, then `MapIterationFailed` of the enclosing Map.
+   */
+  #failNestedMaps(container: StateInfo): void {
+    const failing = [...this.#runs.entries()]
+      .map(([key, run]) => ({ key, run, info: this.#info(run.name) }))
+      .filter(
+        (entry): entry is { key: string; run: ContainerRun; info: StateInfo } =>
+          entry.info?.type === 'Map' &&
+          entry.info.containers.includes(container.name) &&
+          entry.run.iterationFailed &&
+          !entry.run.failed &&
+          !entry.run.exited,
+      )
+      .sort((a, b) => b.info.containers.length - a.info.containers.length);
+    for (const { key, run, info } of failing) {
+      run.failed = true;
+      this.#endOpenIterations(info, run, 'MapIterationAborted');
+      this.#recordAfter(info, run.index, 'MapStateFailed', this.#lastInside.get(key) ?? run.startedId, {});
+      this.#deadRuns.add(key);
+      const enclosing = info.containers[0] === undefined ? undefined : this.#info(info.containers[0]);
+      if (enclosing?.type !== 'Map') continue;
+      const outer = this.#runs.get(this.#latestRunKey.get(enclosing.name) ?? enclosing.name);
+      // The iteration holding the failed Map: the outermost Map's is the events' index; a nested one's is
+      // the iteration that started last.
+      const iteration = enclosing.underMap ? [...(outer?.openIterations.keys() ?? [])].at(-1) : run.index;
+      const lane = iteration === undefined ? undefined : outer?.openIterations.get(iteration);
+      if (outer === undefined || iteration === undefined || lane === undefined) continue;
+      outer.openIterations.delete(iteration);
+      outer.iterationFailed = true;
+      this.#record(
+        lane,
+        'MapIterationFailed',
+        { mapIterationFailedEventDetails: { name: enclosing.name, index: iteration } },
+        [enclosing.name, ...enclosing.containers],
+        outer.index,
+      );
+    }
+  }
+
+  /** Remembers how AWS words the cause of a `States.Runtime` failure of a (non-container) state. */
+  #noteRuntimeCause(info: StateInfo, event: EngineEvent): void {
+    const engineMessage = causeText(event.Cause);
+    if (event.Error !== 'States.Runtime' || engineMessage === undefined) return;
+    // The endpoint's own runtime errors (a missing activity) are worded as AWS words them already.
+    if (engineMessage.startsWith('An error occurred while executing the state')) return;
+    this.#runtimeCauses.set(
+      engineMessage,
+      awsRuntimeCause({
+        stateName: info.name,
+        enteredEventId: this.#enteredIdByState.get(info.name) ?? 0,
+        definition: info.definition,
+        input: event.state?.input,
+        engineMessage,
+      }),
+    );
+  }
+
+  /** Records the pending container failures, unless `event` is the retry of that container. */
+  #recordPendingFailures(event: EngineEvent): void {
+    for (const [key, failure] of this.#pendingFailures) {
+      const retry =
+        event.type === 'StateRetried' &&
+        event.state?.name === failure.info.name &&
+        this.#containerKey(failure.info.name, event.index) === key;
+      if (retry) continue;
+      this.#pendingFailures.delete(key);
+      this.#recordAfter(
+        failure.info,
+        failure.index,
+        `${failure.info.type}StateFailed`,
+        failure.lastInside,
+        {},
+      );
+    }
   }
 
   #onMapIteration(event: EngineEvent): void {
@@ -349,13 +477,20 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const lane = `${mapName}@${index}`;
     const details = { mapIterationStartedEventDetails: { name: mapName, index } };
     if (event.type === 'MapIterationStarted') {
+      run.lastStartedIteration = index;
+      if (run.iterationFailed) {
+        run.suppressedIterations.add(index);
+        return;
+      }
       this.#lanes.set(lane, run.startedId);
       run.openIterations.set(index, lane);
       this.#record(lane, 'MapIterationStarted', details, [mapName, ...info.containers], run.index);
       return;
     }
+    if (run.suppressedIterations.has(index)) return;
     run.openIterations.delete(index);
     const type = event.type === 'MapIterationSucceeded' ? 'MapIterationSucceeded' : 'MapIterationFailed';
+    if (type === 'MapIterationFailed') run.iterationFailed = true;
     const detailsKey =
       type === 'MapIterationSucceeded'
         ? 'mapIterationSucceededEventDetails'
@@ -376,7 +511,17 @@ export class ExecutionRunner implements ActivityAttemptOwner {
     const details: Record<string, object> =
       length === undefined ? {} : { mapStateStartedEventDetails: { length } };
     const startedId = this.#recordFor(info, index, type, details);
-    this.#runs.set(key, { index, startedId, failed: false, openIterations: new Map() });
+    this.#runs.set(key, {
+      name: info.name,
+      exited: false,
+      index,
+      startedId,
+      failed: false,
+      openIterations: new Map(),
+      iterationFailed: false,
+      suppressedIterations: new Set(),
+      lastStartedIteration: undefined,
+    });
     this.#latestRunKey.set(info.name, key);
     this.#lastInside.set(key, startedId);
     const suffix = this.#laneSuffix(info, index);
@@ -398,18 +543,29 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       scheduled.pending.reject(this.#abandonedError());
       this.#record(scheduled.lane, 'TaskStateAborted', {}, inner.containers, scheduled.index);
     }
-    if (info.type === 'Map') {
-      for (const [iteration, lane] of run.openIterations) {
-        this.#record(
-          lane,
-          'MapIterationAborted',
-          { mapIterationAbortedEventDetails: { name: info.name, index: iteration } },
-          [info.name, ...info.containers],
-          run.index,
-        );
-      }
-      run.openIterations.clear();
+    if (info.type === 'Map') this.#endOpenIterations(info, run, 'MapIterationAborted');
+  }
+
+  /** Records the end of every iteration of a Map run still open, in index order. */
+  #endOpenIterations(
+    info: StateInfo,
+    run: ContainerRun,
+    type: 'MapIterationSucceeded' | 'MapIterationAborted',
+  ): void {
+    const detailsKey =
+      type === 'MapIterationSucceeded'
+        ? 'mapIterationSucceededEventDetails'
+        : 'mapIterationAbortedEventDetails';
+    for (const [iteration, lane] of [...run.openIterations].sort(([a], [b]) => a - b)) {
+      this.#record(
+        lane,
+        type,
+        { [detailsKey]: { name: info.name, index: iteration } },
+        [info.name, ...info.containers],
+        run.index,
+      );
     }
+    run.openIterations.clear();
   }
 
   /**
@@ -425,6 +581,20 @@ export class ExecutionRunner implements ActivityAttemptOwner {
       for (const pending of list) pending.reject(this.#abandonedError());
       this.#pending.delete(stateName);
     }
+  }
+
+  /**
+   * Whether the state runs in a Map iteration the endpoint does not record (started by the engine after
+   * another iteration failed). Events carry the outermost Map's iteration index, so that Map's is checked
+   * by index; a nested Map runs its iterations one after the other, so its last started one is checked.
+   */
+  #isSuppressed(info: StateInfo, index: number | undefined): boolean {
+    const maps = info.containers.filter((name) => this.#info(name)?.type === 'Map');
+    return maps.some((name, at) => {
+      const run = this.#runs.get(this.#latestRunKey.get(name) ?? name);
+      const iteration = at === maps.length - 1 ? index : run?.lastStartedIteration;
+      return iteration !== undefined && run?.suppressedIterations.has(iteration) === true;
+    });
   }
 
   #isOrphan(info: StateInfo, index: number | undefined): boolean {
@@ -529,6 +699,16 @@ export class ExecutionRunner implements ActivityAttemptOwner {
   }
 
   #laneOf(info: StateInfo, index: number | undefined): string {
+    const innermost = info.containers[0];
+    const container = innermost === undefined ? undefined : this.#info(innermost);
+    if (container?.type === 'Map' && container.underMap && info.scope === container.name) {
+      // A state directly inside a nested Map: the engine gives the outermost Map's index, not this Map's
+      // iteration. The engine runs such iterations one after the other: the state belongs to the one
+      // that started last and has not ended.
+      const run = this.#runs.get(this.#latestRunKey.get(container.name) ?? container.name);
+      const open = run === undefined ? undefined : [...run.openIterations.values()].at(-1);
+      if (open !== undefined) return open;
+    }
     return `${info.scope}${this.#laneSuffix(info, index)}`;
   }
 

@@ -102,6 +102,61 @@ describe('Step Functions JSON protocol server (in-process, through @aws-sdk/clie
     expect(started.map((event) => event.activityStartedEventDetails?.workerName)).toEqual(['present']);
   });
 
+  it('starts no iteration of a nested MaxConcurrency 1 Map after one failed, as AWS', async () => {
+    const stateMachineArn = await machine({
+      StartAt: 'Outer',
+      States: {
+        Outer: {
+          Type: 'Map',
+          ItemsPath: '$.batches',
+          ItemProcessor: {
+            StartAt: 'Inner',
+            States: {
+              Inner: {
+                Type: 'Map',
+                MaxConcurrency: 1,
+                ItemProcessor: {
+                  StartAt: 'Check',
+                  States: {
+                    Check: {
+                      Type: 'Choice',
+                      Choices: [{ Variable: '$', NumericEquals: 2, Next: 'Broken' }],
+                      Default: 'Fine',
+                    },
+                    Broken: { Type: 'Fail', Error: 'Broken' },
+                    Fine: { Type: 'Pass', End: true },
+                  },
+                },
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const executionArn = await start(stateMachineArn, { batches: [[1, 2, 3]] });
+    expect((await waitForEnd(sfn, executionArn)).error).toBe('Broken');
+    const events = await fullHistory(sfn, executionArn);
+    const inner = events
+      .filter((event) => event.mapIterationStartedEventDetails?.name === 'Inner')
+      .map((event) => event.mapIterationStartedEventDetails?.index);
+    expect(inner).toEqual([0, 1]);
+    // The inner Map fails, then the outer iteration holding it, then the outer Map.
+    expect(typesOf(events).slice(-6)).toEqual([
+      'FailStateEntered',
+      'MapIterationFailed',
+      'MapStateFailed',
+      'MapIterationFailed',
+      'MapStateFailed',
+      'ExecutionFailed',
+    ]);
+    expect(countBilledTransitions(events)).toEqual({
+      total: 6,
+      byState: { Outer: 1, Inner: 1, Check: 2, Fine: 1, Broken: 1 },
+    });
+  });
+
   it('runs a Map of activity Tasks with a retry, chains each iteration and counts every state inside', async () => {
     const activityArn = await activity();
     const stateMachineArn = await machine({

@@ -1,17 +1,13 @@
-import {
-  aggregateFindings,
-  analyzeChunk,
-  type ChunkAnalysis,
-  type ResolvedDetector,
-} from '../../core/aggregate.ts';
+import type { ResolvedDetector } from '../../core/aggregate.ts';
 import { RESULTS_STAGE } from '../../core/cost/workload-profile.ts';
 import { countCpu, countSerialization, createCounters, mergeCounters } from '../../core/counters.ts';
 import type { DetectorPorts } from '../../core/detector.ts';
 import { peakRssBytes, reapedChildrenCpuMs, selfCpuMs } from '../../infra/process-usage.ts';
 import { createS3Client, createS3ObjectStore, type S3Endpoint } from '../../infra/s3-object-store.ts';
-import { type DecodeOptions, openClipDecoder } from '../../media/decoder.ts';
-import { type MediaInfo, toClipInfo } from '../../media/probe.ts';
+import type { DecodeOptions } from '../../media/decoder.ts';
+import type { MediaInfo } from '../../media/probe.ts';
 import type { ClipRun } from '../runner.ts';
+import { analyzeStream } from './monolith-streams.ts';
 
 /** What one monolith (the single one, or one clone) needs to analyse a clip. */
 export interface MonolithClipSpec {
@@ -42,28 +38,11 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
   const childCpuStart = reapedChildrenCpuMs();
   try {
     const store = await createS3ObjectStore({ client, bucket: context.bucket });
-    const analyses: ChunkAnalysis[] = [];
-    let detectCpuMs = 0;
-    const chunkLatenciesMs: number[] = [];
-    let previousChunkDoneMs = performance.now();
-    await using decoder = openClipDecoder(clip, context.decode);
-    for await (const chunk of decoder.chunks()) {
-      const before = selfCpuMs();
-      analyses.push(
-        await analyzeChunk(chunk, context.detectors, context.ports, (detector, cpuMs) =>
-          countCpu(counters, `detect:${detector}`, cpuMs),
-        ),
-      );
-      detectCpuMs += selfCpuMs() - before;
-      // Decode and analysis overlap in a pipeline: a chunk's latency is the time since the previous one.
-      const doneMs = performance.now();
-      chunkLatenciesMs.push(doneMs - previousChunkDoneMs);
-      previousChunkDoneMs = doneMs;
-    }
-
-    const aggregateStart = selfCpuMs();
-    const findings = aggregateFindings(analyses, context.detectors, toClipInfo(clip));
-    const aggregateCpuMs = selfCpuMs() - aggregateStart;
+    const { findings, decode, chunkLatenciesMs, detectCpuMs, aggregateCpuMs } = await analyzeStream(
+      clip,
+      context,
+      { onDetectorTimed: (detector, cpuMs) => countCpu(counters, `detect:${detector}`, cpuMs) },
+    );
     countCpu(counters, 'aggregate', aggregateCpuMs);
 
     const resultsKey = context.resultsKey;
@@ -75,7 +54,7 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
         ...context.results,
         clip: clip.path,
         findings,
-        decode: decoder.summary,
+        decode,
       }),
     );
     const encodeCpuMs = selfCpuMs() - encodeStart;
@@ -91,7 +70,7 @@ export async function runMonolithClip(clip: MediaInfo, context: MonolithClipSpec
     countCpu(counters, 'io', Math.max(0, ioCpuMs));
     counters.compute.wallMs = performance.now() - wallStart;
     counters.compute.peakRssBytes = peakRssBytes();
-    return { findings, counters, decode: decoder.summary, resultsKey, chunkLatenciesMs };
+    return { findings, counters, decode, resultsKey, chunkLatenciesMs };
   } finally {
     client.destroy();
   }
