@@ -85,7 +85,7 @@ describe('exploreVerdict', () => {
       droppedDetectors: ['black'],
       detectorCpuFactor: 3,
       lambdaMemoryFactor: 2,
-      designs: { 'sfn-per-second': { chunkSeconds: 10, framesPerObject: 25 } },
+      designs: { ...defaults.designs, 'sfn-per-second': { chunkSeconds: 10, framesPerObject: 25 } },
     };
     const explored = exploreVerdict(sample, settings);
     expect(explored.modelled).toEqual({
@@ -97,6 +97,8 @@ describe('exploreVerdict', () => {
         '25 frames per object (measured 1)',
         'function memory x2',
       ],
+      'sfn-express-batched': ['without black', 'detector CPU x3', 'function memory x2'],
+      'function-per-chunk': ['without black', 'detector CPU x3', 'function memory x2'],
     });
     expect(explored.headlineModelled).toBe(true);
     const measured = sample.designs[1]!.summary.profile;
@@ -127,8 +129,8 @@ describe('exploreVerdict', () => {
     expect(explored.settings).toMatchObject({
       streams: 1,
       dutyCycle: 1,
-      // The sample's price book (2026-11) lists no Savings Plans: the ceiling is 0.
-      monolithSavingsPercent: 0,
+      // The price book's ceiling for EC2 Instance Savings Plans (the sample's monolith runs on EC2).
+      monolithSavingsPercent: sample.priceBook.savingsPlans?.ec2InstanceMaxPercent.value,
       lambdaSavingsPercent: 0,
       droppedDetectors: [],
       designs: { 'sfn-per-second': { chunkSeconds: 1, framesPerObject: 1 } },

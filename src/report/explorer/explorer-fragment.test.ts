@@ -13,7 +13,7 @@ describe('explorer settings in the URL fragment', () => {
       dutyCycle: 0.33,
       lambdaMemoryFactor: 2,
       droppedDetectors: ['black', 'av-sync'],
-      designs: { 'sfn-per-second': { chunkSeconds: 10, framesPerObject: 25 } },
+      designs: { ...defaults.designs, 'sfn-per-second': { chunkSeconds: 10, framesPerObject: 25 } },
     };
     const fragment = settingsToFragment(settings, defaults);
     expect(fragment).toBe(

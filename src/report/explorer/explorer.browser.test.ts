@@ -5,7 +5,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import decemberBook from '../../../scenarios/price-books/aws-us-east-1-2026-12.json' with { type: 'json' };
 import type { BenchResults } from '../../core/bench-results.ts';
 import { defaultExplorerSettings, type ExplorerSettings, exploreVerdict } from '../../core/cost/explorer.ts';
 import { formatNumber, formatPercent, formatUsd } from '../format.ts';
@@ -24,21 +23,6 @@ const chromiumPath = '/usr/bin/chromium';
 const chromiumFound = existsSync(chromiumPath);
 const underCi = (process.env.CI ?? '') !== '';
 const browserTimeoutMs = 60_000;
-
-/**
- * The sample document with the December price book's Savings Plans ceilings (the sample's November book has
- * none, which would leave the discount controls disabled), its sensitivity and headline priced again with
- * them so the document stays self-consistent.
- */
-function sampleWithSavingsPlans(): BenchResults {
-  const sample = buildSampleResults();
-  const withPlans: BenchResults = {
-    ...sample,
-    priceBook: { ...sample.priceBook, savingsPlans: decemberBook.savingsPlans },
-  };
-  const { verdict } = exploreVerdict(withPlans, defaultExplorerSettings(withPlans));
-  return { ...withPlans, headline: verdict.headline, sensitivity: verdict.sensitivity };
-}
 
 interface ShownFigure {
   readonly figure: string;
@@ -155,7 +139,8 @@ async function afterRender(page: Page, action: () => Promise<void>): Promise<voi
 }
 
 describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () => {
-  const results = sampleWithSavingsPlans();
+  // Whatever designs the sample carries (the monolith and at least one serverless design).
+  const results: BenchResults = buildSampleResults();
   const defaults = defaultExplorerSettings(results);
   const serverlessIds = results.designs.filter((design) => design.kind !== 'monolith').map((d) => d.id);
   let dir: string;

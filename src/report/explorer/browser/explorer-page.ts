@@ -158,8 +158,14 @@ function renderDesigns(explored: ExploredVerdict): void {
 function renderGap(explored: ExploredVerdict): void {
   const { headline, designs } = explored.verdict;
   const cheapest = designs.find((design) => design.id === headline.cheapestServerlessId);
-  element('explorer-gap-title').textContent =
-    `Gap by billing dimension: ${cheapest?.label ?? ''} minus the monolith, per month`;
+  const title = element('explorer-gap-title');
+  title.textContent = `Gap by billing dimension: ${cheapest?.label ?? ''} minus the monolith, per month`;
+  const monolithId = designs[0]?.id ?? '';
+  const mark = modelledMark([
+    ...(explored.modelled[monolithId] ?? []),
+    ...(explored.modelled[headline.cheapestServerlessId] ?? []),
+  ]);
+  if (mark !== null) title.append(' ', mark);
   const body = element('explorer-gap');
   body.replaceChildren();
   for (const entry of cheapest?.comparison?.gapByDimension ?? []) {
