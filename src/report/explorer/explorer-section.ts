@@ -94,8 +94,8 @@ function outputs(): SafeHtml {
   return html`<div class="explorer-output" aria-live="polite">
 <p id="explorer-status" class="muted">The explorer needs JavaScript; the rest of the report does not.</p>
 <div class="cards explorer-cards">
-<div class="card ours"><h3>Saving vs the cheapest serverless design</h3><p class="big" id="explorer-savings-cheapest">n/a</p></div>
-<div class="card"><h3>Saving vs Prime Video's first design</h3><p class="big" id="explorer-savings-first">n/a</p></div>
+<div class="card ours"><h3>Saving vs the cheapest serverless design</h3><p class="big" id="explorer-savings-cheapest">n/a</p><p class="explorer-card-mark" hidden><span class="modelled">modelled</span></p></div>
+<div class="card"><h3>Saving vs Prime Video's first design</h3><p class="big" id="explorer-savings-first">n/a</p><p class="explorer-card-mark" hidden><span class="modelled">modelled</span></p></div>
 </div>
 <p id="explorer-verdict"></p>
 <div class="table-wrap"><table>

@@ -60,6 +60,9 @@ const readPage = `(() => {
   };
 })()`;
 
+/** How many of the savings cards carry a visible "modelled" mark. */
+const visibleCardMarks = `document.querySelectorAll('.explorer-card-mark:not([hidden])').length`;
+
 /** What the page must show for `settings`, computed in Node with the same cost model and formatters. */
 function expectedView(results: BenchResults, settings: ExplorerSettings): Shown {
   const explored = exploreVerdict(results, settings);
@@ -194,6 +197,7 @@ describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () =>
     expect(shown).toEqual(expectedView(results, defaults));
     expect(shown.verdict).toBe(results.headline.verdict);
     expect(shown.modelledDesigns).toEqual([]);
+    expect(await page.evaluate(visibleCardMarks)).toBe(0);
   });
 
   it('recomputes every figure as each control moves, equal to exploreVerdict in Node', async () => {
@@ -239,6 +243,7 @@ describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () =>
     // Everything is modelled now, and the page says so next to each design.
     expect(shown.modelledDesigns).toEqual(results.designs.map((design) => design.id));
     expect(shown.verdictModelled).toBe('true');
+    expect(await page.evaluate(visibleCardMarks)).toBe(2);
   });
 
   it('is usable with the keyboard: arrow keys move a focused control', async () => {
@@ -280,12 +285,15 @@ describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () =>
 
   it('stays readable at phone width: every control and table fits or scrolls inside its box', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    const overflow = await page.evaluate(`(() => {
+    const overflowing = `(() => {
       const width = document.documentElement.clientWidth;
       return Array.from(document.querySelectorAll('#explorer input, #explorer button, #explorer .table-wrap, #explorer canvas'))
         .filter((node) => node.getBoundingClientRect().right > width + 1)
         .map((node) => node.id || node.className);
-    })()`);
+    })()`;
+    // Chart.js resizes its canvas on the next resize observation: give it a moment, then look.
+    await page.waitForFunction(`${overflowing}.length === 0`, undefined, { timeout: 5_000 }).catch(() => {});
+    const overflow = await page.evaluate(overflowing);
     expect(overflow).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
   });

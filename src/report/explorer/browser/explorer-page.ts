@@ -195,6 +195,9 @@ function renderVerdict(explored: ExploredVerdict): void {
     const reasons = [...new Set(Object.values(explored.modelled).flat())];
     verdict.prepend(modelledMark(reasons) ?? '', ' ');
   }
+  for (const mark of document.querySelectorAll<HTMLElement>('.explorer-card-mark')) {
+    mark.hidden = !explored.headlineModelled;
+  }
   const savings = (value: number | null): string => (value === null ? 'n/a' : formatPercent(value));
   const cheapest = element('explorer-savings-cheapest');
   cheapest.textContent = savings(headline.savingsVsCheapestPercent);
