@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../core/bench-results.ts';
 import { defaultExplorerSettings, type ExplorerSettings, exploreVerdict } from '../../core/cost/explorer.ts';
+import {
+  browserTimeoutMs,
+  openReportInChromium,
+  type ReportInChromium,
+  skipWithoutChromium,
+} from '../browser-test-support.ts';
 import { formatNumber, formatPercent, formatUsd } from '../format.ts';
 import { renderHtmlReport } from '../html-report.ts';
 import { buildSampleResults } from '../sample-results.ts';
@@ -16,13 +17,8 @@ import { settingsToFragment } from './explorer-fragment.ts';
  * The explorer in Debian's Chromium, opened from disk: each control is moved (with the keyboard for one),
  * a URL fragment is loaded, and after each step every figure the page shows must equal what
  * `exploreVerdict` computes here in Node for the same settings, with no console error and no request
- * besides the file. Skipped like the report's browser test when Chromium is missing (failing under CI).
+ * besides the file. Skipped without Chromium (failing under CI): see `browser-test-support.ts`.
  */
-
-const chromiumPath = '/usr/bin/chromium';
-const chromiumFound = existsSync(chromiumPath);
-const underCi = (process.env.CI ?? '') !== '';
-const browserTimeoutMs = 60_000;
 
 interface ShownFigure {
   readonly figure: string;
@@ -141,55 +137,21 @@ async function afterRender(page: Page, action: () => Promise<void>): Promise<voi
   });
 }
 
-describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () => {
+describe.skipIf(skipWithoutChromium('report explorer browser test'))('report explorer in Chromium', () => {
   // Whatever designs the sample carries (the monolith and at least one serverless design).
   const results: BenchResults = buildSampleResults();
   const defaults = defaultExplorerSettings(results);
   const serverlessIds = results.designs.filter((design) => design.kind !== 'monolith').map((d) => d.id);
-  let dir: string;
-  let context: BrowserContext | undefined;
+  let report: ReportInChromium | undefined;
   let page: Page;
-  let fileUrl: string;
-  const consoleErrors: string[] = [];
-  const pageErrors: string[] = [];
-  const otherRequests: string[] = [];
 
   beforeAll(async () => {
-    if (!chromiumFound) throw new Error(`${chromiumPath} not found: CI must install chromium (see .ci/run)`);
-    dir = await mkdtemp(path.join(tmpdir(), 'archbench-explorer-'));
-    const file = path.join(dir, 'report.html');
-    await writeFile(file, renderHtmlReport(results));
-    fileUrl = pathToFileURL(file).href;
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-      viewport: { width: 1280, height: 900 },
-      timeout: browserTimeoutMs,
-    });
-    context.on('request', (request) => {
-      if (request.url() !== fileUrl) otherRequests.push(request.url());
-    });
-    await context.route('**/*', (route) =>
-      route.request().url() === fileUrl ? route.continue() : route.abort('blockedbyclient'),
-    );
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(fileUrl, { waitUntil: 'load', timeout: browserTimeoutMs });
-    await page.waitForSelector('body[data-explorer-rendered]', { timeout: browserTimeoutMs });
+    report = await openReportInChromium(renderHtmlReport(results), 'body[data-explorer-rendered]');
+    page = report.page;
   }, browserTimeoutMs * 2);
 
   afterAll(async () => {
-    await context?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await report?.close();
   });
 
   it("shows the run's values first: the document's own figures, nothing modelled", async () => {
@@ -272,11 +234,9 @@ describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () =>
     expect(fragment).toBe(`streams=40&duty=0.33&sp-monolith=20&drop=${results.scenario.detectors.at(-1)}`);
     await afterRender(page, () => page.evaluate(`location.hash = ${JSON.stringify(fragment)}`));
     expect(await shownView(page)).toEqual(expectedView(results, settings));
-    const fresh = await context!.newPage();
-    fresh.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    await fresh.goto(`${fileUrl}#${fragment}`, { waitUntil: 'load', timeout: browserTimeoutMs });
+    const fresh = await report!.context.newPage();
+    report!.watch(fresh);
+    await fresh.goto(`${report!.fileUrl}#${fragment}`, { waitUntil: 'load', timeout: browserTimeoutMs });
     await fresh.waitForSelector('body[data-explorer-rendered]', { timeout: browserTimeoutMs });
     expect(await shownView(fresh)).toEqual(expectedView(results, settings));
     expect(await fresh.inputValue('#explorer-streams')).toBe('40');
@@ -298,9 +258,10 @@ describe.skipIf(!chromiumFound && !underCi)('report explorer in Chromium', () =>
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('logged no console error or warning, threw nothing and requested nothing but the file', () => {
-    expect(consoleErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(otherRequests).toEqual([]);
+  it('logged no console error, threw nothing, opened no dialog and requested nothing but the file', () => {
+    expect(report?.consoleErrors).toEqual([]);
+    expect(report?.pageErrors).toEqual([]);
+    expect(report?.dialogs).toEqual([]);
+    expect(report?.otherRequests).toEqual([]);
   });
 });
