@@ -2,17 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { BadInputError, ExitError, ServiceUnavailableError } from '../core/errors.ts';
-import { analyze } from './analyze-command.ts';
-import { bench } from './bench-command.ts';
-import { fixtures } from './fixtures-command.ts';
-import { gate } from './gate-command.ts';
-import { report } from './report-command.ts';
-import { serve } from './serve-command.ts';
-import { worker } from './worker-command.ts';
 
 const packageVersion: string = packageJson.version;
 
-/** Declares the commands; each one is a plain exported async function returning an exit code. */
+/**
+ * Declares the commands; each one is a plain exported async function returning an exit code, imported
+ * when its command runs, so `archbench --help` loads neither the AWS SDK nor onnxruntime.
+ */
 function createProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('archbench')
     .version(packageVersion)
@@ -34,7 +30,10 @@ function createProgram(setExitCode: (code: number) => void): Command {
       )
       .option('--json', 'print the results document as JSON')
       .option('--config <file>', 'config file (default: bench.config.ts when present)'),
-  ).action(async (clips: string[], options) => setExitCode(await analyze(clips, options)));
+  ).action(async (clips: string[], options) => {
+    const { analyze } = await import('./analyze-command.ts');
+    setExitCode(await analyze(clips, options));
+  });
 
   program
     .command('fixtures')
@@ -42,7 +41,10 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--force', 'regenerate clips that are up to date')
     .option('--only <ids>', 'comma-separated fixture ids', (value: string) => value.split(','))
     .option('--config <file>', 'config file')
-    .action(async (options) => setExitCode(await fixtures(options)));
+    .action(async (options) => {
+      const { fixtures } = await import('./fixtures-command.ts');
+      setExitCode(await fixtures(options));
+    });
 
   addRunOptions(
     program
@@ -53,14 +55,20 @@ function createProgram(setExitCode: (code: number) => void): Command {
       .option('--json', 'print the results document instead of the summary')
       .option('--quiet', 'no progress output')
       .option('--config <file>', 'config file'),
-  ).action(async (options) => setExitCode(await bench(options)));
+  ).action(async (options) => {
+    const { bench } = await import('./bench-command.ts');
+    setExitCode(await bench(options));
+  });
 
   program
     .command('report')
     .description('re-render the HTML report and Markdown summary from a results document')
     .argument('<results.json>', 'results document written by archbench bench')
     .option('--out <dir>', 'reports directory (writes <dir>/<runId>/ and <dir>/latest/)', 'reports')
-    .action(async (resultsPath: string, options) => setExitCode(await report(resultsPath, options)));
+    .action(async (resultsPath: string, options) => {
+      const { report } = await import('./report-command.ts');
+      setExitCode(await report(resultsPath, options));
+    });
 
   program
     .command('gate')
@@ -69,7 +77,10 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--current <file>', 'results document to check (default: <reportsDir>/latest/results.json)')
     .option('--update-baseline', 'write the current results document to the baseline path and exit 0')
     .option('--config <file>', 'config file with the gate bounds (default: bench.config.ts when present)')
-    .action(async (options) => setExitCode(await gate(options)));
+    .action(async (options) => {
+      const { gate } = await import('./gate-command.ts');
+      setExitCode(await gate(options));
+    });
 
   program
     .command('worker')
@@ -83,14 +94,20 @@ function createProgram(setExitCode: (code: number) => void): Command {
     .option('--sfn-endpoint <url>', 'Step Functions endpoint of the run (every backend but aws)')
     .option('--region <region>', 'region of the endpoints (default: the config backend.region)')
     .option('--bucket <name>', 'bucket of the run (default: the config s3.bucket)')
-    .action(async (options) => setExitCode(await worker(options)));
+    .action(async (options) => {
+      const { worker } = await import('./worker-command.ts');
+      setExitCode(await worker(options));
+    });
 
   program
     .command('serve')
     .description('run an embedded endpoint on its own (sfn: the local Step Functions endpoint)')
     .argument('<service>', 'sfn')
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
-    .action(async (service: string, options) => setExitCode(await serve(service, options)));
+    .action(async (service: string, options) => {
+      const { serve } = await import('./serve-command.ts');
+      setExitCode(await serve(service, options));
+    });
 
   return program;
 }

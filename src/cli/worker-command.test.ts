@@ -131,7 +131,7 @@ describe('archbench analyze --workers external + archbench worker', () => {
   let clip: string;
   beforeAll(async () => {
     clip = fixturePath(await fixturesForTests(), 'black');
-  }, 120_000);
+  }, 300_000);
 
   it('serves the run: exit 0, the monolith findings, the pool counts, nothing left after SIGTERM', async () => {
     // Reference: the monolith and the in-process pools on the same clip.

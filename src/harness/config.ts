@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defaultGateBounds } from '../core/gate/gate-verdict.ts';
 import { backendNames, isBackendName } from '../infra/backends/registry.ts';
-import { workflowShapes } from '../runners/distributed/distributed-settings.ts';
+import {
+  defaultDistributedSettings as defaults,
+  workflowShapes,
+} from '../runners/distributed/distributed-settings.ts';
 
 /**
  * Harness configuration: `bench.config.ts` exports `defineConfig({...})`; it is validated once, here, into
@@ -18,48 +21,48 @@ const lambdaMemoryMb = z.number().int().min(128).max(10_240);
 
 /**
  * The distributed runner (see src/runners/distributed/distributed-settings.ts for the meaning of each
- * field). Every field has a default; memory sizes are configuration (what Lambda would bill against),
- * not measurements.
+ * field). Every field has a default, taken from `defaultDistributedSettings` there; memory sizes are
+ * configuration (what Lambda would bill against), not measurements.
  */
 const distributedSchema = z
   .object({
     /** `stages` (convert, a task per detector, aggregate) or `function-per-chunk` (one task per chunk). */
-    shape: z.enum(workflowShapes).default('stages'),
+    shape: z.enum(workflowShapes).default(defaults.shape),
     /** Worker processes per activity; `detect` is per detector, `perDetector` overrides it by name. */
     pools: z
       .object({
-        convert: workers.default(2),
-        detect: workers.default(1),
-        aggregate: workers.default(1),
-        analyze: workers.default(2),
+        convert: workers.default(defaults.pools.convert),
+        detect: workers.default(defaults.pools.detect),
+        aggregate: workers.default(defaults.pools.aggregate),
+        analyze: workers.default(defaults.pools.analyze),
         perDetector: z.record(z.string(), workers).default({}),
       })
       .strict()
       .prefault({}),
     /** Frames per S3 object written by the converter (1: one object per frame). */
-    framesPerObject: z.number().int().min(1).max(1000).default(1),
+    framesPerObject: z.number().int().min(1).max(1000).default(defaults.framesPerObject),
     /** Executions (chunks) in flight at once, across the clips of a run. */
-    maxInFlightExecutions: z.number().int().min(1).max(1000).default(16),
+    maxInFlightExecutions: z.number().int().min(1).max(1000).default(defaults.maxInFlightExecutions),
     /** `TimeoutSeconds` of every Task state, s. */
-    taskTimeoutSec: wholeSeconds.default(300),
+    taskTimeoutSec: wholeSeconds.default(defaults.taskTimeoutSec),
     /** `HeartbeatSeconds` of every Task state, s; below taskTimeoutSec. */
-    heartbeatSec: wholeSeconds.default(10),
+    heartbeatSec: wholeSeconds.default(defaults.heartbeatSec),
     /** Retry of every Task state on failure and timeout: `MaxAttempts`, `IntervalSeconds`, `BackoffRate`. */
     retry: z
       .object({
-        maxAttempts: z.number().int().min(0).max(10).default(2),
-        intervalSec: wholeSeconds.default(1),
-        backoffRate: z.number().min(1).max(10).default(2),
+        maxAttempts: z.number().int().min(0).max(10).default(defaults.retry.maxAttempts),
+        intervalSec: wholeSeconds.default(defaults.retry.intervalSec),
+        backoffRate: z.number().min(1).max(10).default(defaults.retry.backoffRate),
       })
       .strict()
       .prefault({}),
     /** Configured memory per task function, MB (Lambda-style GB-s billing). */
     memoryMb: z
       .object({
-        convert: lambdaMemoryMb.default(1024),
-        detect: lambdaMemoryMb.default(512),
-        aggregate: lambdaMemoryMb.default(512),
-        analyze: lambdaMemoryMb.default(1024),
+        convert: lambdaMemoryMb.default(defaults.memoryMb.convert),
+        detect: lambdaMemoryMb.default(defaults.memoryMb.detect),
+        aggregate: lambdaMemoryMb.default(defaults.memoryMb.aggregate),
+        analyze: lambdaMemoryMb.default(defaults.memoryMb.analyze),
       })
       .strict()
       .prefault({}),

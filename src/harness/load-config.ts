@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolveDetector } from '../core/detectors/registry.ts';
 import { BadInputError } from '../core/errors.ts';
 import { displayPath } from '../media/probe.ts';
 import { type HarnessConfig, resolveConfig } from './config.ts';
+import { checkDetectorSelection } from './detectors.ts';
 
 /** The config file used when `--config` is not given (optional: defaults apply without it). */
 export const defaultConfigFile = 'bench.config.ts';
@@ -46,15 +46,7 @@ export async function loadConfig(
  */
 function unwrap(result: ReturnType<typeof resolveConfig>, shownName: string): HarnessConfig {
   if (!result.ok) throw new BadInputError(`config ${shownName}: ${result.error}`);
-  const selection = result.config.detectors;
-  if (selection !== undefined) {
-    if (Object.keys(selection).length === 0) {
-      throw new BadInputError(`config ${shownName}: detectors: choose at least one detector`);
-    }
-    for (const [name, overrides] of Object.entries(selection)) {
-      const resolved = resolveDetector(name, overrides);
-      if (!resolved.ok) throw new BadInputError(`config ${shownName}: detectors.${name}: ${resolved.error}`);
-    }
-  }
+  const checked = checkDetectorSelection(result.config.detectors);
+  if (!checked.ok) throw new BadInputError(`config ${shownName}: ${checked.error}`);
   return result.config;
 }

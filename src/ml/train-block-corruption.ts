@@ -4,7 +4,7 @@
  * Deterministic: the training clips are generated from fixed lavfi sources and seeds, training uses a fixed
  * seed, a fixed frame order and float64 arithmetic, and the ONNX bytes depend only on the weights. With the
  * same ffmpeg binary (it decides the decoded pixels) the file comes out byte for byte the same; the test
- * `block-corruption-build.test.ts` checks a fresh build against the committed file.
+ * `block-corruption-build.slow.test.ts` checks a fresh build against the committed file.
  *
  * `--check` builds and compares with the committed file without writing it (exit 1 when they differ).
  * Generated training data is cached in fixtures/clips/training (git-ignored).

@@ -10,7 +10,6 @@ import {
 describe('detector registry', () => {
   it('derives the names from the map, and each detector carries its registered name', () => {
     expect(detectorNames).toEqual(Object.keys(detectorRegistry));
-    expect(detectorNames).toEqual(['freeze', 'black', 'silence', 'av-sync', 'block-corruption']);
     for (const name of detectorNames) expect(detectorRegistry[name].name).toBe(name);
     expect(isDetectorName('freeze')).toBe(true);
     expect(isDetectorName('toString')).toBe(false);
@@ -86,7 +85,7 @@ describe('resolveDetector', () => {
   it('names the known detectors when the name is unknown', () => {
     expect(resolveDetector('block-corrupt')).toEqual({
       ok: false,
-      error: 'unknown detector "block-corrupt" (known: freeze, black, silence, av-sync, block-corruption)',
+      error: `unknown detector "block-corrupt" (known: ${detectorNames.join(', ')})`,
     });
   });
 });

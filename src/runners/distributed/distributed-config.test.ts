@@ -10,9 +10,8 @@ describe('config: distributed section', () => {
       distributed: { pools: { detect: 2, perDetector: { freeze: 3 } }, framesPerObject: 5 },
     });
     expect(partial.ok && partial.config.distributed.pools).toEqual({
-      convert: 2,
+      ...defaultDistributedSettings.pools,
       detect: 2,
-      aggregate: 1,
       perDetector: { freeze: 3 },
     });
     expect(partial.ok && partial.config.distributed.framesPerObject).toBe(5);

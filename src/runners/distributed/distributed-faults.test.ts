@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedDetector } from '../../core/aggregate.ts';
 import { ServiceUnavailableError } from '../../core/errors.ts';
 import { resolveDetectors } from '../../harness/detectors.ts';
+import { slowTestsEnabled } from '../../harness/test-fixtures.ts';
 import { liveChildCount } from '../../infra/child-processes.ts';
 import { startEmbeddedStepFunctions } from '../../infra/local-step-functions/local-step-functions-server.ts';
 import { chunkCount } from '../../media/decoder.ts';
@@ -28,6 +29,7 @@ import type { WorkerMessage } from './worker-protocol.ts';
 /**
  * The distributed runner when things go wrong: a worker killed mid-task, detectors that fail, and the S3
  * or Step Functions endpoint going away. Short heartbeats and retry intervals keep the recoveries quick.
+ * `npm test` runs the failing detectors; the rest of this matrix runs in `npm run test:full`.
  */
 
 const quick: DistributedSettings = {
@@ -126,7 +128,10 @@ describe('distributed runner with failing detectors and workers', () => {
     expect(baseline.findings).toEqual((await monolith.runClip(info)).findings);
   }, 60_000);
 
-  it('survives a worker killed mid-task: the heartbeat times out, the retry succeeds, the extra work is counted', async () => {
+  it('survives a worker killed mid-task: the heartbeat times out, the retry succeeds, the extra work is counted', async ({
+    skip,
+  }) => {
+    skip(!slowTestsEnabled, 'in npm run test:full');
     const slowStage = detectStateName('slow-on-chunk');
     const chunks = chunkCount(info, 1);
     const baselineGets = baseline.counters.s3.requestsByStage[slowStage]?.GetObject ?? 0;
@@ -190,7 +195,7 @@ describe('distributed runner with failing detectors and workers', () => {
   }, 60_000);
 });
 
-describe('distributed runner when an endpoint goes away', () => {
+describe.runIf(slowTestsEnabled)('distributed runner when an endpoint goes away', () => {
   // One detector is enough to lose an endpoint under, and starts three workers instead of six.
   const oneDetector = resolveDetectors({ freeze: {} });
 

@@ -129,12 +129,11 @@ describe('buildWorkflowDefinition', () => {
 });
 
 describe('workflow.asl.json', () => {
-  it('is the generated definition for the registered detectors (regenerate with workflow-definition-file.ts)', async () => {
+  it('is the generated definition for the registered detectors (regenerate with npm run regen:workflow)', async () => {
     const committed: unknown = JSON.parse(await readFile(workflowFilePath, 'utf8'));
-    expect(
-      committed,
-      'workflow.asl.json is stale: run `npm exec -- node src/runners/distributed/workflow-definition-file.ts`',
-    ).toEqual(committedWorkflowDefinition());
+    expect(committed, 'workflow.asl.json is stale: run `npm run regen:workflow`').toEqual(
+      committedWorkflowDefinition(),
+    );
     expect(validate(committed as AslDefinition)).toEqual([]);
   });
 });

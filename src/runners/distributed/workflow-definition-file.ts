@@ -2,7 +2,7 @@
  * The committed `workflow.asl.json`: the workflow for every registered detector with the default task
  * policy and activity ARNs in a fixed example account, so a reviewer sees what runs without starting
  * anything. A test regenerates it and compares; after adding a detector, rewrite it with
- * `npm exec -- node src/runners/distributed/workflow-definition-file.ts`.
+ * `npm run regen:workflow`.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
