@@ -91,13 +91,13 @@ ${
 }
 
 function outputs(): SafeHtml {
-  return html`<div class="explorer-output" aria-live="polite">
-<p id="explorer-status" class="muted">The explorer needs JavaScript; the rest of the report does not.</p>
+  return html`<div class="explorer-output">
+<p id="explorer-status" class="muted" aria-live="polite">The explorer needs JavaScript; the rest of the report does not.</p>
 <div class="cards explorer-cards">
 <div class="card ours"><h3>Saving vs the cheapest serverless design</h3><p class="big" id="explorer-savings-cheapest">n/a</p><p class="explorer-card-mark" hidden><span class="modelled">modelled</span></p></div>
 <div class="card"><h3>Saving vs Prime Video's first design</h3><p class="big" id="explorer-savings-first">n/a</p><p class="explorer-card-mark" hidden><span class="modelled">modelled</span></p></div>
 </div>
-<p id="explorer-verdict"></p>
+<p id="explorer-verdict" aria-live="polite"></p>
 <div class="table-wrap"><table>
 <thead><tr><th>Design</th><th class="num">Per stream-hour</th><th class="num">Per month</th><th class="num">Streams per account-Region</th><th>Feasibility at this load</th></tr></thead>
 <tbody id="explorer-designs"></tbody></table></div>
@@ -166,6 +166,7 @@ export const EXPLORER_STYLE = `
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--blue); outline-offset: 2px; }
 .explorer-cards { grid-template-columns: repeat(2, 1fr); margin-top: 0; }
 #explorer-verdict { font-size: 14px; }
+.modelled-why { display: block; font-size: 12px; color: var(--muted); }
 .modelled { display: inline-block; font-size: 11px; font-weight: 600; color: #7c2d12; background: #ffedd5; border: 1px solid #fdba74; border-radius: 4px; padding: 0 5px; }
 td.infeasible { color: #b91c1c; }
 @media (max-width: 900px) { .explorer { grid-template-columns: 1fr; } }

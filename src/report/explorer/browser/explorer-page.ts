@@ -124,7 +124,7 @@ function renderDesigns(explored: ExploredVerdict): void {
     const row = make('tr');
     const name = make('td', design.label);
     const mark = modelledMark(reasons);
-    if (mark !== null) name.append(' ', mark);
+    if (mark !== null) name.append(' ', mark, make('small', reasons.join('; '), 'modelled-why'));
     const feasibility = design.feasibility;
     row.append(
       name,
