@@ -47,6 +47,13 @@ describe('exploreVerdict', () => {
     expect(explored.verdict.sensitivity).toEqual(results.sensitivity);
   });
 
+  it("keeps a run's values the controls' bounds would not offer (2.5 streams, 800 hours)", () => {
+    const results = buildSampleResults({ costOptions: { load: { streams: 2.5, hoursPerMonth: 800 } } });
+    const explored = exploreVerdict(results, defaultExplorerSettings(results));
+    expect(explored.settings).toMatchObject({ streams: 2.5, hoursPerMonth: 800 });
+    expect(explored.verdict.headline).toEqual(results.headline);
+  });
+
   it('recovers the verdict inputs the document does not record as such', () => {
     const basis = explorerBasisOf(sample);
     expect(basis.fps).toBe(25);

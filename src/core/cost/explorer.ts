@@ -194,20 +194,28 @@ export function defaultExplorerSettings(results: BenchResults): ExplorerSettings
   return defaultBasisSettings(explorerBasisOf(results));
 }
 
+/**
+ * `value` within [min, max], widened to take in the run's value (`fallback`), which a non-number takes
+ * too: whatever the run assumed stays reachable, so the run's values always reproduce its verdict.
+ */
 function clamp(value: number, min: number, max: number, fallback: number): number {
   if (!Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(min, value));
+  return Math.min(Math.max(max, fallback), Math.max(Math.min(min, fallback), value));
+}
+
+/** As `clamp`, rounded to a whole number unless it is the run's value. */
+function whole(value: number, min: number, max: number, fallback: number): number {
+  const bounded = clamp(value, min, max, fallback);
+  return bounded === fallback ? bounded : Math.round(bounded);
 }
 
 /**
- * Settings within their bounds: out-of-range numbers are clamped, non-numbers take the run's value,
- * unknown detectors and designs are ignored, and a Savings Plan the run already assumed stays allowed.
+ * Settings within their bounds (see `clamp`): out-of-range numbers are clamped, non-numbers take the run's
+ * value, unknown detectors and designs are ignored.
  */
 export function boundedSettings(basis: ExplorerBasis, settings: ExplorerSettings): ExplorerSettings {
   const defaults = defaultBasisSettings(basis);
   const bounds = explorerBounds(basis);
-  const whole = (value: number, min: number, max: number, fallback: number): number =>
-    Math.round(clamp(value, min, max, fallback));
   const designs: Record<string, DesignGeometrySettings> = {};
   for (const [id, measured] of Object.entries(defaults.designs)) {
     const wanted = settings.designs[id] ?? measured;
@@ -226,13 +234,13 @@ export function boundedSettings(basis: ExplorerBasis, settings: ExplorerSettings
     monolithSavingsPercent: clamp(
       settings.monolithSavingsPercent,
       0,
-      Math.max(bounds.monolithSavingsMaxPercent, defaults.monolithSavingsPercent),
+      bounds.monolithSavingsMaxPercent,
       defaults.monolithSavingsPercent,
     ),
     lambdaSavingsPercent: clamp(
       settings.lambdaSavingsPercent,
       0,
-      Math.max(bounds.lambdaSavingsMaxPercent, defaults.lambdaSavingsPercent),
+      bounds.lambdaSavingsMaxPercent,
       defaults.lambdaSavingsPercent,
     ),
     targetUtilization: clamp(settings.targetUtilization, 0.1, 1, defaults.targetUtilization),
