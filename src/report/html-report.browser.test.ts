@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserTimeoutMs,
+  openReportInChromium,
+  type ReportInChromium,
+  skipWithoutChromium,
+} from './browser-test-support.ts';
 import { CHART_IDS } from './html-charts.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { buildSampleResults } from './sample-results.ts';
@@ -14,29 +15,8 @@ import { buildSampleResults } from './sample-results.ts';
  * reader would see: no console or page error, no network request besides the file itself, every chart
  * drawn with pixels on its canvas, and no script from the hostile sample strings ever running.
  *
- * Without /usr/bin/chromium the test is skipped with a printed reason on a developer machine; under CI
- * (`CI` set) it fails instead, since `.ci/run` installs Chromium (see README, "Browser test").
+ * Without /usr/bin/chromium the test is skipped (failing under CI): see `browser-test-support.ts`.
  */
-
-const chromiumPath = '/usr/bin/chromium';
-const chromiumFound = existsSync(chromiumPath);
-const underCi = (process.env.CI ?? '') !== '';
-const launchArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-/** A cold Chromium start on a busy 2-core machine takes a few seconds; leave room. */
-const browserTimeoutMs = 60_000;
-
-if (!chromiumFound && !underCi) {
-  console.warn(
-    `skipping the HTML report browser test: ${chromiumPath} not found (apt-get install chromium; see README, "Browser test")`,
-  );
-}
 
 interface CanvasPaint {
   readonly id: string;
@@ -56,66 +36,34 @@ const measureCanvases = `(() => Array.from(document.querySelectorAll('canvas')).
   return { id: canvas.id, width, height, painted, chart: window.Chart.getChart(canvas) !== undefined };
 }))()`;
 
-describe.skipIf(!chromiumFound && !underCi)('HTML report in Chromium', () => {
-  let dir: string;
-  let context: BrowserContext | undefined;
+describe.skipIf(skipWithoutChromium('HTML report browser test'))('HTML report in Chromium', () => {
+  let report: ReportInChromium | undefined;
   let page: Page;
-  let fileUrl: string;
-  const consoleErrors: string[] = [];
-  const pageErrors: string[] = [];
-  const otherRequests: string[] = [];
-  const dialogs: string[] = [];
 
   beforeAll(async () => {
-    if (!chromiumFound) throw new Error(`${chromiumPath} not found: CI must install chromium (see .ci/run)`);
-    dir = await mkdtemp(path.join(tmpdir(), 'archbench-browser-'));
-    const file = path.join(dir, 'report.html');
-    await writeFile(file, renderHtmlReport(buildSampleResults()));
-    fileUrl = pathToFileURL(file).href;
-    // A fresh profile each run: nothing cached or installed from an earlier browser session.
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: launchArgs,
-      viewport: { width: 1280, height: 900 },
-      timeout: browserTimeoutMs,
-    });
-    context.on('request', (request) => {
-      if (request.url() !== fileUrl) otherRequests.push(request.url());
-    });
-    // Anything that still tries to leave the page is refused, so a regression cannot reach the network.
-    await context.route('**/*', (route) =>
-      route.request().url() === fileUrl ? route.continue() : route.abort('blockedbyclient'),
-    );
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.goto(fileUrl, { waitUntil: 'load', timeout: browserTimeoutMs });
-    await page.waitForSelector('body[data-charts-drawn]', { timeout: browserTimeoutMs });
+    report = await openReportInChromium(renderHtmlReport(buildSampleResults()), 'body[data-charts-drawn]');
+    page = report.page;
   }, browserTimeoutMs * 2);
 
   afterAll(async () => {
-    await context?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await report?.close();
   });
 
   it('opens from disk with no console error, no page error and no request besides the file', () => {
-    expect(consoleErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(otherRequests).toEqual([]);
-    expect(dialogs).toEqual([]);
+    expect(report?.consoleErrors).toEqual([]);
+    expect(report?.pageErrors).toEqual([]);
+    expect(report?.otherRequests).toEqual([]);
+    expect(report?.dialogs).toEqual([]);
   });
 
   it('draws every chart, each with visible pixels on its canvas', async () => {
     expect(await page.evaluate('document.body.dataset.chartsDrawn')).toBe(String(CHART_IDS.length));
     const canvases = (await page.evaluate(measureCanvases)) as (CanvasPaint & { chart: boolean })[];
-    expect(canvases.map((canvas) => canvas.id)).toEqual([...CHART_IDS]);
+    // The report's charts in page order, and the explorer's (src/report/explorer) among them.
+    expect(canvases.map((canvas) => canvas.id).filter((id) => id !== 'explorer-chart')).toEqual([
+      ...CHART_IDS,
+    ]);
+    expect(canvases.map((canvas) => canvas.id)).toContain('explorer-chart');
     for (const canvas of canvases) {
       expect(canvas.chart, canvas.id).toBe(true);
       expect(canvas.width * canvas.height, canvas.id).toBeGreaterThan(10_000);
@@ -146,6 +94,6 @@ describe.skipIf(!chromiumFound && !underCi)('HTML report in Chromium', () => {
     const heading = await page.evaluate('document.querySelector(".clip h3 code").textContent');
     expect(heading).toBe(`fixtures/clips/<img src=x onerror=alert(1)>"'&.mp4`);
     expect(await page.evaluate('document.querySelectorAll("img").length')).toBe(0);
-    expect(await page.evaluate('document.scripts.length')).toBe(3);
+    expect(await page.evaluate('document.scripts.length')).toBe(5);
   });
 });

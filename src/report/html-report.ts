@@ -41,7 +41,10 @@ import {
   primeVideoClaim,
   whyTheyDiffer,
 } from './case-narrative.ts';
+// Explorer (issue 13): its section, page script and styles; the CSP allows each inline script by hash.
+import { contentSecurityPolicy } from './content-security-policy.ts';
 import { type CounterRow, counterRows } from './counter-rows.ts';
+import { EXPLORER_STYLE, explorerSection } from './explorer/explorer-section.ts';
 import {
   formatBytes,
   formatFraction,
@@ -60,10 +63,6 @@ import { buildChartSpecs, type ChartSpec, chartScript } from './html-charts.ts';
  * network fetch, and every string from the document is escaped by the `html` tag. Pure string building:
  * the only I/O is reading Chart.js's bundle once.
  */
-
-/** Allows inline script and style and `data:` images only: the page cannot fetch anything. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; img-src data:; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 let chartJsSource: string | undefined;
 
@@ -1168,6 +1167,7 @@ const NAV: readonly (readonly [string, string])[] = [
   ['designs', 'Designs'],
   ['sensitivity', 'Sensitivity'],
   ['monolith-sizing', 'Monolith sizing'],
+  ['explorer', 'Explore'],
   ['case', 'Beside Prime Video'],
   ['money', 'Where the money goes'],
   ['charts', 'Charts'],
@@ -1186,15 +1186,17 @@ const NAV: readonly (readonly [string, string])[] = [
 export function renderHtmlReport(results: BenchResults): string {
   const specs = buildChartSpecs(results);
   const nav = NAV.filter(([id]) => id !== 'monolith-sizing' || results.monolithStreams !== null);
+  const explorer = explorerSection(results);
+  const scripts = [chartJsBundle(), chartScript, ...(explorer.script === null ? [] : [explorer.script])];
   const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>archbench report: ${results.scenario.name} (${results.runId})</title>
-<style>${trustedHtml(STYLE)}</style>
+<style>${trustedHtml(STYLE + EXPLORER_STYLE)}</style>
 </head>
 <body>
 <main>
@@ -1211,6 +1213,7 @@ ${statusBanners(results)}
 ${designsSection(results, specs)}
 ${sensitivitySection(results, specs)}
 ${monolithSizingSection(results)}
+${explorer.markup}
 ${caseSection(results)}
 ${moneySection(results)}
 ${chartsSection(results, specs)}
@@ -1226,9 +1229,7 @@ ${scenarioSection(results)}
 <script type="application/json" id="chart-data">${trustedHtml(jsonForScript(specs))}</script>
 <footer>Rendered by archbench from a results document (schema ${results.schemaVersion}). Self-contained: it opens from disk and fetches nothing.</footer>
 </main>
-<script>${trustedHtml(chartJsBundle())}</script>
-<script>${trustedHtml(chartScript)}</script>
-</body>
+${scripts.map((script) => html`<script>${trustedHtml(script)}</script>\n`)}</body>
 </html>
 `;
   return page.html;
