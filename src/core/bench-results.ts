@@ -7,6 +7,7 @@ import type {
   Load,
   WhatIfReport,
 } from './cost/cost-model.ts';
+import type { VerdictAssumptions } from './cost/design-verdict.ts';
 import type { Feasibility } from './cost/feasibility.ts';
 import type { HeadroomResult } from './cost/headroom.ts';
 import type { MonolithSizingFit, MonolithStreamsSample } from './cost/monolith-sizing.ts';
@@ -49,6 +50,8 @@ export interface BenchResults {
   readonly designs: readonly DesignRun[];
   /** The verdict: the monolith against the first and against the cheapest serverless design. */
   readonly headline: Headline;
+  /** What the verdict assumed beyond the designs, book and cost options, to price it again (the explorer). */
+  readonly verdictInputs: VerdictAssumptions;
   /** The saving over each assumption's range, and the bounding cases. */
   readonly sensitivity: SensitivityReport;
   /** The multi-stream monolith runs the monolith was sized from; null when the scenario ran none. */

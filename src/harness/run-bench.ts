@@ -17,7 +17,7 @@ import type {
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptions, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
-import { priceVerdict } from '../core/cost/design-verdict.ts';
+import { priceVerdict, type VerdictAssumptions } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
 import { profileFromCounters } from '../core/cost/workload-profile.ts';
 import { type Counters, createCounters, mergeCounters } from '../core/counters.ts';
@@ -198,15 +198,18 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
   const costs = whatIfs(whatIfInput);
   const headroomOptions = { ...scenario.headroom };
 
+  const verdictInputs: VerdictAssumptions = {
+    headroom: { ...scenario.headroom },
+    breakEven: scenario.breakEven,
+    dropDetectors: whatIfInput.dropDetectors,
+    fps: measuredFps(monolithDocument),
+  };
   const verdict = priceVerdict({
     designs: plans.map((plan) => measuredDesign(plan, documentOf(plan.id), wallMs.get(plan.id) ?? 0)),
     firstDesignId: firstPlan.id,
     priceBook,
     options: costOptions,
-    headroom: { ...scenario.headroom },
-    breakEven: scenario.breakEven,
-    dropDetectors: whatIfInput.dropDetectors,
-    fps: measuredFps(monolithDocument),
+    ...verdictInputs,
   });
   const breakEvenInput = {
     distributed: whatIfInput.distributed,
@@ -255,6 +258,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchResults> 
       overDutyCycle: breakEvenOverDutyCycle(breakEvenInput, scenario.breakEven.dutyCycle),
     },
     ...verdict,
+    verdictInputs,
     monolithStreams,
   };
 }

@@ -10,7 +10,7 @@ import type {
 } from '../core/bench-results.ts';
 import { breakEvenOverDutyCycle, breakEvenOverStreams } from '../core/cost/break-even.ts';
 import { type CostOptionsInput, type Design, resolveCostOptions, whatIfs } from '../core/cost/cost-model.ts';
-import { priceVerdict } from '../core/cost/design-verdict.ts';
+import { priceVerdict, type VerdictAssumptions } from '../core/cost/design-verdict.ts';
 import { headroom } from '../core/cost/headroom.ts';
 import { fitMonolithSizing, type MonolithStreamsSample } from '../core/cost/monolith-sizing.ts';
 import { type PriceBook, parsePriceBook } from '../core/cost/price-book.ts';
@@ -479,6 +479,12 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
     options: costOptions,
   };
   const scenarioHashInput = JSON.stringify({ costInput, DETECTORS, CHUNK_SECONDS, priceBook: priceBook.id });
+  const verdictInputs: VerdictAssumptions = {
+    headroom: { taskIntegration: 'lambda', s3Prefixes: 'per-stream' },
+    breakEven: { streams: { min: 1, max: options.maxStreams ?? 1000 }, dutyCycle: {} },
+    dropDetectors: ['av-sync'],
+    fps: FRAMES_PER_CHUNK / CHUNK_SECONDS,
+  };
   const verdict = priceVerdict({
     designs: [
       {
@@ -508,10 +514,7 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
     firstDesignId: first.design.id,
     priceBook,
     options: costOptions,
-    headroom: { taskIntegration: 'lambda', s3Prefixes: 'per-stream' },
-    breakEven: { streams: { min: 1, max: options.maxStreams ?? 1000 }, dutyCycle: {} },
-    dropDetectors: ['av-sync'],
-    fps: FRAMES_PER_CHUNK / CHUNK_SECONDS,
+    ...verdictInputs,
   });
 
   return {
@@ -555,6 +558,7 @@ export function buildSampleResults(options: SampleResultsOptions = {}): BenchRes
       overDutyCycle: breakEvenOverDutyCycle(curveInput),
     },
     ...verdict,
+    verdictInputs,
     monolithStreams,
   };
 }

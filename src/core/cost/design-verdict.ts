@@ -19,18 +19,25 @@ import { type SensitivityReport, sensitivity } from './sensitivity.ts';
  * report calls the same function again when a reader changes them.
  */
 
-export interface VerdictInput {
-  /** The monolith first, then the serverless designs; the first serverless design is `firstDesignId`. */
-  readonly designs: readonly MeasuredDesign[];
-  readonly firstDesignId: string;
-  readonly priceBook: PriceBook;
-  readonly options: CostOptions;
+/**
+ * The assumptions of a verdict that are not in the designs, the price book or the cost options: recorded
+ * in the results document (`verdictInputs`), so the verdict can be priced again from the document alone.
+ */
+export interface VerdictAssumptions {
   readonly headroom: Omit<HeadroomOptions, 'workflow'>;
   readonly breakEven: { readonly streams: StreamsRange; readonly dutyCycle: DutyCycleRange };
   /** Detectors the sensitivity's detector-set row drops. */
   readonly dropDetectors: readonly string[];
   /** Frame rate the clips were decoded at. */
   readonly fps: number;
+}
+
+export interface VerdictInput extends VerdictAssumptions {
+  /** The monolith first, then the serverless designs; the first serverless design is `firstDesignId`. */
+  readonly designs: readonly MeasuredDesign[];
+  readonly firstDesignId: string;
+  readonly priceBook: PriceBook;
+  readonly options: CostOptions;
 }
 
 export interface Verdict {

@@ -54,12 +54,12 @@ describe('exploreVerdict', () => {
     expect(explored.verdict.headline).toEqual(results.headline);
   });
 
-  it('recovers the verdict inputs the document does not record as such', () => {
+  it('takes the verdict inputs the document recorded', () => {
     const basis = explorerBasisOf(sample);
     expect(basis.fps).toBe(25);
     expect(basis.dropDetectors).toEqual(['av-sync']);
     expect(basis.headroom).toEqual({ taskIntegration: 'lambda', s3Prefixes: 'per-stream' });
-    expect(basis.breakEven.streams).toEqual({ min: 1, max: 1000, samples: 50 });
+    expect(basis.breakEven.streams).toEqual({ min: 1, max: 1000 });
     expect(basis.firstDesignId).toBe('sfn-per-second');
   });
 

@@ -59,10 +59,9 @@ export interface ExplorerBounds {
 }
 
 /**
- * What `priceVerdict` needs, recovered from a results document, plus the detectors the run used. Schema v2
- * does not record the scenario's headroom options, break-even ranges, what-if detectors or frame rate as
- * such; each is read back from what the run computed with it (see `explorerBasisOf`). Its designs are the
- * measured ones with their clips left out (nothing prices them).
+ * What `priceVerdict` needs, taken from a results document (its designs, price book, cost options and the
+ * `verdictInputs` it recorded), plus the detectors the run used. Its designs are the measured ones with
+ * their clips left out (nothing prices them).
  */
 export interface ExplorerBasis extends VerdictInput {
   /** The detectors the run used (the ones a reader may drop). */
@@ -85,40 +84,8 @@ export interface ExploredVerdict {
 const MAX_HOURS_PER_MONTH = 744;
 const MAX_CHUNK_SECONDS = 300;
 
-/** The row of the run's sensitivity analysis for one parameter, if present. */
-function sensitivityRow(results: BenchResults, parameter: string) {
-  return results.sensitivity.rows.find((row) => row.parameter === parameter);
-}
-
-/**
- * The verdict inputs of a results document. Read back from what the run computed with them:
- * - break-even ranges: the first and last x of the headline's curves, and their number of points;
- * - headroom options: Lambda tasks when a Lambda concurrency quota was checked (else activities); shared
- *   S3 prefixes when an S3 per-prefix quota allows a fraction of streams (per-stream prefixes allow 0 or
- *   leave it unbound);
- * - frame rate: the sensitivity's frame-rate row spans half to double it;
- * - what-if detectors: the sensitivity's detector-set row names them (`without a, b`).
- */
+/** The verdict inputs of a results document: its measured designs and the assumptions it recorded. */
 export function explorerBasisOf(results: BenchResults): ExplorerBasis {
-  const limits = results.designs.flatMap((design) => design.headroom?.current.limits ?? []);
-  const taskIntegration = limits.some((limit) => limit.quotaKey === 'sfn.getActivityTask')
-    ? 'activity'
-    : 'lambda';
-  const sharedPrefixes = limits.some(
-    (limit) => limit.quotaKey.startsWith('s3.prefix.') && (limit.streamsExact ?? 0) > 0,
-  );
-  const streamsCurve = results.headline.breakEven.overStreams.points;
-  const dutyCurve = results.headline.breakEven.overDutyCycle.points;
-  const fpsRow = sensitivityRow(results, 'fps');
-  const detectorRow = sensitivityRow(results, 'detector-set');
-  const detectors = results.scenario.detectors;
-  const dropDetectors =
-    detectorRow === undefined
-      ? []
-      : detectorRow.high.label
-          .replace(/^without /, '')
-          .split(', ')
-          .filter((name) => detectors.includes(name));
   return {
     designs: results.designs.map((design) => ({
       id: design.id,
@@ -132,22 +99,8 @@ export function explorerBasisOf(results: BenchResults): ExplorerBasis {
     firstDesignId: results.headline.firstDesignId,
     priceBook: results.priceBook,
     options: results.scenario.costOptions,
-    headroom: { taskIntegration, s3Prefixes: sharedPrefixes ? 'shared' : 'per-stream' },
-    breakEven: {
-      streams: {
-        min: streamsCurve[0]?.x ?? 1,
-        max: streamsCurve[streamsCurve.length - 1]?.x ?? 1,
-        samples: streamsCurve.length,
-      },
-      dutyCycle: {
-        min: dutyCurve[0]?.x ?? 0.01,
-        max: dutyCurve[dutyCurve.length - 1]?.x ?? 1,
-        samples: dutyCurve.length,
-      },
-    },
-    dropDetectors,
-    fps: fpsRow?.low.value === null || fpsRow === undefined ? 25 : fpsRow.low.value * 2,
-    detectors,
+    ...results.verdictInputs,
+    detectors: results.scenario.detectors,
   };
 }
 
