@@ -1,14 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/finding.ts';
-import { fixturePath, fixturesForTests } from '../../harness/test-fixtures.ts';
 import { liveChildCount } from '../../infra/child-processes.ts';
-import { type MediaInfo, probeMedia } from '../../media/probe.ts';
-import { startTestS3, type TestS3, testContext } from '../distributed/distributed-test-support.ts';
-import type { ClipRun, RunnerContext } from '../runner.ts';
+import type { MediaInfo } from '../../media/probe.ts';
 import { type ClonedClipRun, createClonedMonolithRunner } from './monolith-clones.ts';
 import { createMonolithRunner } from './monolith-runner.ts';
 import { type ClonePartition, partitionDetectorNames } from './monolith-settings.ts';
+import { type MonolithReference, startMonolithReference } from './monolith-test-support.ts';
 
 /**
  * Monolith clones against the single monolith on real fixture clips: the same findings in the same order
@@ -19,35 +17,20 @@ import { type ClonePartition, partitionDetectorNames } from './monolith-settings
 // multi-defect has freeze, black, silence and block-corruption; av-offset-audio-late has av-sync.
 const CLIP_IDS = ['multi-defect', 'av-offset-audio-late'] as const;
 
-let s3: TestS3;
-/** Children alive before any clone starts (the embedded S3 server). */
-let childrenBefore = 0;
-let context: RunnerContext;
-const clips = new Map<string, MediaInfo>();
-const reference = new Map<string, ClipRun>();
+let reference: MonolithReference;
 
 beforeAll(async () => {
-  const fixtures = await fixturesForTests();
-  s3 = await startTestS3();
-  context = testContext(s3);
-  childrenBefore = liveChildCount();
-  for (const id of CLIP_IDS) clips.set(id, await probeMedia(fixturePath(fixtures, id)));
-  await using single = await createMonolithRunner(context);
-  for (const id of CLIP_IDS) reference.set(id, await single.runClip(clipOf(id)));
+  reference = await startMonolithReference(CLIP_IDS);
 }, 60_000);
 
 afterAll(async () => {
-  await s3?.[Symbol.asyncDispose]();
+  await reference?.[Symbol.asyncDispose]();
 });
 
-function clipOf(id: string): MediaInfo {
-  const clip = clips.get(id);
-  if (clip === undefined) throw new Error(`clip ${id} not probed`);
-  return clip;
-}
+const clipOf = (id: string): MediaInfo => reference.clipOf(id);
 
 function referenceFindings(id: string): readonly Finding[] {
-  const run = reference.get(id);
+  const run = reference.referenceOf(id);
   if (run === undefined) throw new Error(`no reference run of ${id}`);
   return run.findings;
 }
@@ -101,7 +84,7 @@ describe('monolith clones', () => {
   it.each(cases)(
     'partition %s with %i clones finds exactly what the single monolith finds',
     async (partition, clones) => {
-      const runner = await createMonolithRunner({ ...context, monolith: { clones, partition } });
+      const runner = await createMonolithRunner({ ...reference.context, monolith: { clones, partition } });
       try {
         const runs = await Promise.all(
           CLIP_IDS.map((id) => runner.runClip(clipOf(id)) as Promise<ClonedClipRun>),
@@ -113,7 +96,9 @@ describe('monolith clones', () => {
           expect(run?.clones).toHaveLength(expectedClones);
           // Each clone wrote its own results object: one PUT per clone and clip, no dispatcher write.
           expect(run?.counters.s3.requestsByOperation.PutObject).toBe(expectedClones);
-          const stored = JSON.parse(new TextDecoder().decode(await s3.store.get(run?.resultsKey ?? ''))) as {
+          const stored = JSON.parse(
+            new TextDecoder().decode(await reference.s3.store.get(run?.resultsKey ?? '')),
+          ) as {
             clone: { detectors: string[] };
           };
           expect(stored.clone.detectors).toEqual(run?.clones[0]?.detectors);
@@ -125,21 +110,21 @@ describe('monolith clones', () => {
       } finally {
         await runner[Symbol.asyncDispose]();
       }
-      expect(liveChildCount()).toBe(childrenBefore);
+      expect(liveChildCount()).toBe(reference.childrenBefore);
     },
     60_000,
   );
 
   it('with partition detectors every clone decodes the whole clip itself, and the decode CPU adds up', async () => {
     const id = 'av-offset-audio-late';
-    const single = reference.get(id);
-    await using runner = await createClonedMonolithRunner(context, {
+    const single = reference.referenceOf(id);
+    await using runner = await createClonedMonolithRunner(reference.context, {
       settings: { clones: 3, partition: 'detectors' },
     });
     const run = await runner.runClip(clipOf(id));
     expect(run.clones.map((clone) => clone.detectors)).toEqual(
       partitionDetectorNames(
-        context.detectors.map((detector) => detector.name),
+        reference.context.detectors.map((detector) => detector.name),
         3,
       ),
     );
@@ -157,7 +142,7 @@ describe('monolith clones', () => {
   }, 60_000);
 
   it('a clone killed mid-clip fails that clip with one line and leaves no process behind', async () => {
-    const runner = await createClonedMonolithRunner(context, {
+    const runner = await createClonedMonolithRunner(reference.context, {
       settings: { clones: 2, partition: 'detectors' },
     });
     const victim = runner.clones[0];
@@ -183,6 +168,6 @@ describe('monolith clones', () => {
       await runner[Symbol.asyncDispose]();
     }
     expect(processGroupMembers(pid)).toEqual([]);
-    expect(liveChildCount()).toBe(childrenBefore);
+    expect(liveChildCount()).toBe(reference.childrenBefore);
   }, 60_000);
 });

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath, fixturesForTests } from '../../harness/test-fixtures.ts';
 import { liveChildCount } from '../../infra/child-processes.ts';
-import { type MediaInfo, probeMedia } from '../../media/probe.ts';
-import { startTestS3, type TestS3, testContext } from '../distributed/distributed-test-support.ts';
-import type { ClipRun, RunnerContext } from '../runner.ts';
-import { createMonolithRunner } from './monolith-runner.ts';
+import type { MediaInfo } from '../../media/probe.ts';
 import { analyzeMonolithStreams } from './monolith-streams.ts';
+import { type MonolithReference, startMonolithReference } from './monolith-test-support.ts';
 
 /**
  * k streams in one monolith process against the single-stream monolith on real fixture clips: every
@@ -16,36 +13,22 @@ import { analyzeMonolithStreams } from './monolith-streams.ts';
 // multi-defect has freeze, black, silence and block-corruption; av-offset-audio-late has av-sync.
 const CLIP_IDS = ['multi-defect', 'av-offset-audio-late', 'clean'] as const;
 
-let s3: TestS3;
-let context: RunnerContext;
-let childrenBefore = 0;
-const clips = new Map<string, MediaInfo>();
-const reference = new Map<string, ClipRun>();
+let reference: MonolithReference;
 
 beforeAll(async () => {
-  const fixtures = await fixturesForTests();
-  s3 = await startTestS3();
-  context = testContext(s3);
-  childrenBefore = liveChildCount();
-  for (const id of CLIP_IDS) clips.set(id, await probeMedia(fixturePath(fixtures, id)));
-  await using single = await createMonolithRunner(context);
-  for (const id of CLIP_IDS) reference.set(id, await single.runClip(clipOf(id)));
+  reference = await startMonolithReference(CLIP_IDS);
 }, 60_000);
 
 afterAll(async () => {
-  await s3?.[Symbol.asyncDispose]();
+  await reference?.[Symbol.asyncDispose]();
 });
 
-function clipOf(id: string): MediaInfo {
-  const clip = clips.get(id);
-  if (clip === undefined) throw new Error(`clip ${id} not probed`);
-  return clip;
-}
+const clipOf = (id: string): MediaInfo => reference.clipOf(id);
 
 describe('multi-stream monolith', () => {
   it('the reference clips have findings from several detectors', () => {
     const detectors = new Set(
-      CLIP_IDS.flatMap((id) => reference.get(id)?.findings.map((f) => f.detector) ?? []),
+      CLIP_IDS.flatMap((id) => reference.referenceOf(id)?.findings.map((f) => f.detector) ?? []),
     );
     expect(detectors).toContain('block-corruption');
     expect(detectors).toContain('av-sync');
@@ -57,27 +40,27 @@ describe('multi-stream monolith', () => {
     const ids = [...CLIP_IDS, 'multi-defect', 'av-offset-audio-late'];
     const runs = await analyzeMonolithStreams(
       ids.map((id) => clipOf(id)),
-      context,
+      reference.context,
     );
     expect(runs).toHaveLength(ids.length);
     for (const [index, id] of ids.entries()) {
       const run = runs[index];
-      const expected = reference.get(id);
+      const expected = reference.referenceOf(id);
       if (run?.status !== 'ok') throw new Error(`stream ${index} (${id}) failed: ${JSON.stringify(run)}`);
       expect(run.findings).toEqual(expected?.findings);
       expect(run.decode).toEqual(expected?.decode);
       expect(run.chunkLatenciesMs).toHaveLength(expected?.chunkLatenciesMs?.length ?? -1);
     }
-    expect(liveChildCount()).toBe(childrenBefore);
+    expect(liveChildCount()).toBe(reference.childrenBefore);
   }, 120_000);
 
   it('keeps a failing stream as data, the others complete, and no decoder is left running', async () => {
     const missing: MediaInfo = { ...clipOf('clean'), path: `${clipOf('clean').path}.missing.mp4` };
-    const runs = await analyzeMonolithStreams([clipOf('av-offset-audio-late'), missing], context);
+    const runs = await analyzeMonolithStreams([clipOf('av-offset-audio-late'), missing], reference.context);
     expect(runs[0]?.status).toBe('ok');
     if (runs[0]?.status === 'ok')
-      expect(runs[0].findings).toEqual(reference.get('av-offset-audio-late')?.findings);
+      expect(runs[0].findings).toEqual(reference.referenceOf('av-offset-audio-late')?.findings);
     expect(runs[1]).toMatchObject({ status: 'failed', clip: { path: missing.path } });
-    expect(liveChildCount()).toBe(childrenBefore);
+    expect(liveChildCount()).toBe(reference.childrenBefore);
   }, 60_000);
 });
