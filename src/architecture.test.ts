@@ -51,25 +51,27 @@ interface ImportEdge {
   readonly specifier: string;
   /** Imported file relative to src (a relative specifier), or undefined for a package. */
   readonly to: string | undefined;
+  /** Loaded with the importing module, when its code runs, or as a child process. */
+  readonly kind: 'static' | 'dynamic' | 'process';
 }
 
 const clause = String.raw`(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\}|[\w$]+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+[\w$]+))?)`;
-const importPatterns: readonly RegExp[] = [
-  new RegExp(String.raw`^(?:import|export)\s+${clause}\s+from\s*(['"])(?<spec>[^'"]+)\1`, 'gm'),
-  /^import\s*(['"])(?<spec>[^'"]+)\1/gm,
-  /\bimport\(\s*(['"])(?<spec>[^'"]+)\1\s*\)/g,
-  /\bnew URL\(\s*(['"])(?<spec>\.[^'"]+\.ts)\1\s*,\s*import\.meta\.url\s*\)/g,
+const importPatterns: readonly [ImportEdge['kind'], RegExp][] = [
+  ['static', new RegExp(String.raw`^(?:import|export)\s+${clause}\s+from\s*(['"])(?<spec>[^'"]+)\1`, 'gm')],
+  ['static', /^import\s*(['"])(?<spec>[^'"]+)\1/gm],
+  ['dynamic', /\bimport\(\s*(['"])(?<spec>[^'"]+)\1\s*\)/g],
+  ['process', /\bnew URL\(\s*(['"])(?<spec>\.[^'"]+\.ts)\1\s*,\s*import\.meta\.url\s*\)/g],
 ];
 
 function importsOf(file: string, text: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
-  for (const pattern of importPatterns) {
+  for (const [kind, pattern] of importPatterns) {
     for (const match of text.matchAll(pattern)) {
       const specifier = match.groups!.spec!;
       const to = specifier.startsWith('.')
         ? path.relative(srcDir, path.resolve(srcDir, path.dirname(file), specifier))
         : undefined;
-      edges.push({ from: file, specifier, to });
+      edges.push({ from: file, specifier, to, kind });
     }
   }
   return edges;
@@ -148,15 +150,41 @@ function violation(edge: ImportEdge): string | undefined {
 describe('architecture', () => {
   it('reads the imports of every file', () => {
     expect(files).toContain('cli/main.ts');
-    expect(edges).toContainEqual({ from: 'cli/main.ts', specifier: 'commander', to: undefined });
+    expect(edges).toContainEqual({
+      from: 'cli/main.ts',
+      specifier: 'commander',
+      to: undefined,
+      kind: 'static',
+    });
     // Commands load lazily, and pool workers are child processes: both are edges.
     expect(edges).toContainEqual({
       from: 'cli/main.ts',
       specifier: './bench-command.ts',
       to: 'cli/bench-command.ts',
+      kind: 'dynamic',
     });
     expect(product).toContain('runners/distributed/worker-main.ts');
     expect(product).not.toContain('cli/cli-test-support.ts');
+  });
+
+  it('loads a command of the CLI only when it runs: archbench --help loads no SDK and no onnxruntime', () => {
+    const loaded = new Set(['cli/main.ts']);
+    const packages = new Set<string>();
+    const queue = ['cli/main.ts'];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      for (const edge of edges) {
+        if (edge.from !== file || edge.kind !== 'static') continue;
+        if (edge.to === undefined) packages.add(packageOf(edge.specifier));
+        else if (!loaded.has(edge.to)) {
+          loaded.add(edge.to);
+          queue.push(edge.to);
+        }
+      }
+    }
+    expect([...loaded].filter((file) => file.endsWith('-command.ts'))).toEqual([]);
+    expect(
+      [...packages].filter((name) => name.startsWith('@aws-sdk/') || name === 'onnxruntime-node'),
+    ).toEqual([]);
   });
 
   it('keeps the dependency arrows pointing down, except the known violations', () => {
