@@ -112,7 +112,7 @@ function shotFilter(spec: RealClipSpec, shot: Shot, input: number): string {
       break;
     case 'zoom':
       parts.push(
-        `zoompan=z='1+0.2*on/${Math.round(d * fps)}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=1:s=${w}x${h}:fps=${fps}`,
+        `zoompan=z='1+0.6*on/${Math.round(d * fps)}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=${Math.round(d * fps)}:s=${w}x${h}:fps=${fps}`,
       );
       break;
     case 'still':
@@ -172,7 +172,10 @@ function encodeArgs(spec: RealClipSpec): string[] {
 function sourceArgs(spec: RealClipSpec): string[] {
   const args: string[] = [];
   spec.shots.forEach((shot) => {
-    args.push('-loop', '1', '-framerate', String(spec.fps), '-t', String(shot.seconds), '-i', shot.picture);
+    // zoompan restarts on every input frame: a zoom reads the picture once and makes all its frames.
+    if (shot.motion === 'zoom') args.push('-i', shot.picture);
+    else
+      args.push('-loop', '1', '-framerate', String(spec.fps), '-t', String(shot.seconds), '-i', shot.picture);
   });
   const chains = spec.shots.map((shot, i) => shotFilter(spec, shot, i));
   const labels = spec.shots.map((_, i) => `[s${i}]`).join('');
@@ -198,8 +201,14 @@ export async function missingPicture(spec: RealClipSpec): Promise<string | undef
   return undefined;
 }
 
+/** Bumped whenever the way clips are made changes (the cache key covers it and the spec). */
+const BUILDER_VERSION = 2;
+
 function specHash(spec: RealClipSpec): string {
-  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([BUILDER_VERSION, spec]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**

@@ -14,13 +14,18 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Bench } from 'tinybench';
 import { seamFrames } from '../core/detectors/block-corruption-detector.ts';
+import { MODEL_INPUT } from '../core/detectors/block-corruption-model-contract.ts';
+import {
+  BLOCK_FEATURE_CHANNELS,
+  cellGrid,
+  computeModelInput,
+  featureLength,
+} from '../core/detectors/block-features.ts';
 import type { GreyFrame } from '../core/media.ts';
 import { createOnnxFrameClassifier, DEFAULT_MODEL_PATH } from '../infra/onnx-frame-classifier.ts';
 import { defaultDecodeOptions, openClipDecoder } from '../media/decoder.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
 import { probeMedia } from '../media/probe.ts';
-import { MODEL_INPUT } from '../ml/block-corruption-model.ts';
-import { BLOCK_FEATURE_CHANNELS, cellGrid, computeModelInput, featureLength } from '../ml/block-features.ts';
 
 const BATCH = 25;
 const dir = path.resolve('fixtures/clips');

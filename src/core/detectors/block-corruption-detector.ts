@@ -1,6 +1,7 @@
 import type { Detector, DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { Finding, Segment } from '../finding.ts';
 import type { MediaChunk } from '../media.ts';
+import { freezeRuns, type JudgedTransition, transitionStats } from './concealment-freeze.ts';
 import { bandWasMoving, frozenSeam, movingCellsPerRow } from './frozen-seam.ts';
 import {
   lastsAtLeast,
@@ -74,6 +75,12 @@ export type BlockCorruptionPartial = {
   readonly seams?: readonly (readonly number[])[];
   /** Moving cells per cell row between the last frame and `nextFrame`, and the grid's columns. */
   readonly lastMovingCells?: { readonly perRow: readonly number[]; readonly cols: number };
+  /**
+   * Every transition the chunk judges (each frame after the first against the one before, and `nextFrame`
+   * against the last frame), `[ptsSec, endSec, same, moving, mad, shift, texture]` (see
+   * `concealment-freeze.ts`); `endSec` is -1 for `nextFrame`.
+   */
+  readonly transitions?: readonly (readonly number[])[];
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -153,6 +160,43 @@ export function seamFrames(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'sea
   };
 }
 
+/** The whole-picture freeze test's statistics of every transition the chunk judges. */
+export function chunkTransitions(chunk: MediaChunk): number[][] {
+  const frames = chunk.video?.frames ?? [];
+  const next = chunk.video?.nextFrame;
+  const judged = next === undefined ? frames : [...frames, next];
+  const out: number[][] = [];
+  for (let j = 1; j < judged.length; j++) {
+    const t = transitionStats(judged[j - 1]!, judged[j]!);
+    const endSec = j === frames.length ? -1 : (judged[j + 1]?.ptsSec ?? chunk.endSec);
+    out.push([judged[j]!.ptsSec, endSec, t.same, t.moving, t.mad, t.shift, t.texture]);
+  }
+  return out;
+}
+
+/** Freeze runs over the whole clip (concealment that repeats the whole picture), as runs of score 1. */
+function concealmentRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
+  const transitions: JudgedTransition[] = [];
+  partials.forEach((partial, k) => {
+    for (const [startSec, endSec, same, moving, mad, shift, texture] of partial.transitions ?? []) {
+      if (texture === undefined) throw new Error('malformed transition in partial');
+      const end = endSec! >= 0 ? endSec! : partials[k + 1]?.firstFrame?.[1];
+      if (end === undefined) continue;
+      transitions.push({
+        startSec: startSec!,
+        endSec: end,
+        same: same!,
+        moving: moving!,
+        mad: mad!,
+        shift: shift!,
+        texture,
+      });
+    }
+  });
+  transitions.sort((a, b) => a.startSec - b.startSec);
+  return freezeRuns(transitions).map(([startSec, endSec]) => ({ startSec, endSec, score: 1 }));
+}
+
 /**
  * Seam runs over the whole clip, as runs of score 1: each starts at a frame whose band stopped and goes on
  * over the directly following seam frames.
@@ -200,6 +244,7 @@ function joinRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment
   const all: Segment[] = [
     ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
     ...seamRuns(partials),
+    ...concealmentRuns(partials),
   ];
   all.sort((a, b) => a.startSec - b.startSec);
   const joined: Required<Segment>[] = [];
@@ -241,6 +286,7 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
       runs: scoreRuns(chunk, scores, params),
       firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
       ...seamFrames(chunk),
+      transitions: chunkTransitions(chunk),
     };
   },
   finalize: (partials, params) =>

@@ -1,0 +1,181 @@
+import type { GreyFrame, MediaChunk } from '../media.ts';
+
+/**
+ * `av-sync` on natural content (no flash-and-beep markers): a constant audio/video offset estimated by
+ * cross-correlating audio onset strength with visual change. Cuts, flashes and sudden motion in film and
+ * trailers come with sound (a hit, a word, a door); the lag at which sound onsets line up best with
+ * picture changes is the offset.
+ *
+ * Chunk side (exact integers, so the result does not depend on the chunking):
+ * - audio: per 10-ms hop on the clip's absolute sample grid, the sum of squared samples and the number of
+ *   samples the chunk holds of it (a hop split by a chunk boundary is summed back in `finalize`);
+ * - video: per transition the chunk judges (each frame after the first, and `nextFrame`, against the frame
+ *   before), the later frame's pts and the sum of absolute differences with the pixel count.
+ *
+ * Finalize:
+ * - audio onset strength per hop: the rise of log energy (dB) over the mean of the 3 hops before, clipped
+ *   at 0, and only where the hop is loud enough to be heard above the clip's quiet floor;
+ * - visual change per frame: the rise of the mean absolute difference over the larger of the 2 transitions
+ *   before it, clipped at 0 (a cut or a sudden change, not steady motion);
+ * - correlation `c(lag) = sum_j v_j * max(a[h_j + lag], a[h_j + lag + 1])` for lags within
+ *   +-{@link MAX_LAG_HOPS} hops; the offset is the best lag (positive: audio late), refined by a parabola;
+ * - confidence: how far the peak stands above the correlation at the other lags, as a z-score over the lags
+ *   more than {@link PEAK_HALF_WIDTH_HOPS} away, mapped to 0..1 between {@link Z_FLOOR} and {@link Z_FULL};
+ *   it is 0 with fewer than {@link MIN_VISUAL_EVENTS} clear visual events.
+ */
+
+/** Hop of the onset envelope, seconds. */
+export const HOP_SEC = 0.01;
+/** Lags searched, hops each side (500 ms). */
+export const MAX_LAG_HOPS = 50;
+/** Lags next to the peak left out of the z-score (the peak's own width). */
+export const PEAK_HALF_WIDTH_HOPS = 4;
+/** z-score at which confidence starts, and at which it reaches 1. */
+export const Z_FLOOR = 4;
+export const Z_FULL = 8;
+/** Visual events (change rising at least 3 grey levels) needed before any estimate counts. */
+export const MIN_VISUAL_EVENTS = 3;
+const VISUAL_EVENT_RISE = 3;
+
+/** What a chunk contributes; see the module comment. */
+export type NaturalSyncPartial = {
+  /** `[hopIndex, sumOfSquares, samples]` of every hop the chunk's audio touches, in order. */
+  readonly hops: readonly (readonly number[])[];
+  /** `[ptsSec, sumAbsDiff, pixels]` of every transition the chunk judges, in order. */
+  readonly changes: readonly (readonly number[])[];
+};
+
+function frameDifference(a: GreyFrame, b: GreyFrame): number {
+  if (a.width !== b.width || a.height !== b.height) return 255 * b.data.length;
+  let sum = 0;
+  const x = a.data;
+  const y = b.data;
+  for (let i = 0; i < y.length; i++) {
+    const d = x[i]! - y[i]!;
+    sum += d < 0 ? -d : d;
+  }
+  return sum;
+}
+
+/** The chunk's contribution (see {@link NaturalSyncPartial}). */
+export function naturalSyncPartial(chunk: MediaChunk): NaturalSyncPartial {
+  const hops: number[][] = [];
+  const audio = chunk.audio;
+  if (audio !== undefined && audio.samples.length > 0) {
+    const hopSamples = Math.max(1, Math.round(audio.sampleRate * HOP_SEC));
+    const first = Math.round(audio.startSec * audio.sampleRate);
+    let hop = Math.floor(first / hopSamples);
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < audio.samples.length; i++) {
+      const h = Math.floor((first + i) / hopSamples);
+      if (h !== hop) {
+        hops.push([hop, sum, count]);
+        hop = h;
+        sum = 0;
+        count = 0;
+      }
+      const s = audio.samples[i]!;
+      sum += s * s;
+      count++;
+    }
+    hops.push([hop, sum, count]);
+  }
+  const frames = chunk.video?.frames ?? [];
+  const next = chunk.video?.nextFrame;
+  const judged = next === undefined ? frames : [...frames, next];
+  const changes: number[][] = [];
+  for (let j = 1; j < judged.length; j++) {
+    changes.push([judged[j]!.ptsSec, frameDifference(judged[j - 1]!, judged[j]!), judged[j]!.data.length]);
+  }
+  return { hops, changes };
+}
+
+/** An offset estimate: `offsetMs` positive when audio is late; `confidence` 0..1. */
+export interface NaturalSyncEstimate {
+  readonly offsetMs: number;
+  readonly confidence: number;
+  readonly zScore: number;
+  readonly visualEvents: number;
+  /** Span of the analysed media, seconds. */
+  readonly startSec: number;
+  readonly endSec: number;
+}
+
+/** Joins the chunks' contributions and estimates the offset; undefined without audio or video. */
+export function estimateNaturalOffset(
+  partials: readonly NaturalSyncPartial[],
+): NaturalSyncEstimate | undefined {
+  const hopSums = new Map<number, [number, number]>();
+  for (const partial of partials) {
+    for (const [hop, sum, count] of partial.hops) {
+      const entry = hopSums.get(hop!) ?? [0, 0];
+      entry[0] += sum!;
+      entry[1] += count!;
+      hopSums.set(hop!, entry);
+    }
+  }
+  const changes = partials.flatMap((partial) => partial.changes).sort((a, b) => a[0]! - b[0]!);
+  if (hopSums.size < 2 * MAX_LAG_HOPS || changes.length < 3) return undefined;
+  const hopIndices = [...hopSums.keys()].sort((a, b) => a - b);
+  const firstHop = hopIndices[0]!;
+  const lastHop = hopIndices.at(-1)!;
+  const length = lastHop - firstHop + 1;
+  const level = new Float64Array(length);
+  for (const [hop, [sum, count]] of hopSums)
+    level[hop - firstHop] = 10 * Math.log10(1 + sum / Math.max(1, count));
+  // Quiet floor: the 20th percentile of the levels; onsets below floor + 6 dB are not heard as events.
+  const sorted = Float64Array.from(level).sort();
+  const floor = sorted[Math.floor(0.2 * (sorted.length - 1))]!;
+  const onset = new Float64Array(length);
+  for (let h = 3; h < length; h++) {
+    if (level[h]! < floor + 6) continue;
+    const before = (level[h - 1]! + level[h - 2]! + level[h - 3]!) / 3;
+    onset[h] = Math.max(0, level[h]! - before);
+  }
+  const mad = changes.map(([, sum, pixels]) => sum! / Math.max(1, pixels!));
+  const events: { hop: number; weight: number }[] = [];
+  for (let j = 0; j < changes.length; j++) {
+    const previous = Math.max(mad[j - 1] ?? mad[j]!, mad[j - 2] ?? mad[j]!);
+    const rise = mad[j]! - previous;
+    if (rise <= 0) continue;
+    events.push({ hop: Math.round(changes[j]![0]! / HOP_SEC) - firstHop, weight: rise });
+  }
+  const visualEvents = events.filter((event) => event.weight >= VISUAL_EVENT_RISE).length;
+  const lags = 2 * MAX_LAG_HOPS + 1;
+  const corr = new Float64Array(lags);
+  for (let l = 0; l < lags; l++) {
+    const lag = l - MAX_LAG_HOPS;
+    let sum = 0;
+    for (const { hop, weight } of events) {
+      const h = hop + lag;
+      if (h < 0 || h + 1 >= length) continue;
+      sum += weight * Math.max(onset[h]!, onset[h + 1]!);
+    }
+    corr[l] = sum;
+  }
+  let best = 0;
+  for (let l = 1; l < lags; l++) if (corr[l]! > corr[best]!) best = l;
+  const others: number[] = [];
+  for (let l = 0; l < lags; l++) if (Math.abs(l - best) > PEAK_HALF_WIDTH_HOPS) others.push(corr[l]!);
+  const mean = others.reduce((s, v) => s + v, 0) / Math.max(1, others.length);
+  const variance = others.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, others.length);
+  const std = Math.sqrt(variance);
+  const zScore = std > 0 ? (corr[best]! - mean) / std : 0;
+  let refined = best;
+  if (best > 0 && best < lags - 1) {
+    const [y0, y1, y2] = [corr[best - 1]!, corr[best]!, corr[best + 1]!];
+    const denominator = y0 - 2 * y1 + y2;
+    if (denominator < 0) refined = best + (0.5 * (y0 - y2)) / denominator;
+  }
+  const confidence =
+    visualEvents < MIN_VISUAL_EVENTS ? 0 : Math.min(1, Math.max(0, (zScore - Z_FLOOR) / (Z_FULL - Z_FLOOR)));
+  return {
+    offsetMs: Math.round((refined - MAX_LAG_HOPS) * HOP_SEC * 1000 * 10) / 10 + 0,
+    confidence,
+    zScore: Math.round(zScore * 100) / 100,
+    visualEvents,
+    startSec: Math.min(changes[0]![0]!, firstHop * HOP_SEC),
+    endSec: Math.max(changes.at(-1)![0]!, (lastHop + 1) * HOP_SEC),
+  };
+}

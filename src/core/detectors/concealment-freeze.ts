@@ -1,0 +1,165 @@
+import type { GreyFrame } from '../media.ts';
+
+/**
+ * The whole-picture half of `block-corruption`'s temporal test: a moving picture that suddenly stops dead
+ * for several frames. Real bitstream damage in a P-frame (random bytes in its packet) usually breaks
+ * entropy decoding within the first macroblocks; the decoder then conceals the rest of the picture by
+ * copying the reference picture, so the frame is (almost) bit-identical to the one before, with at most a
+ * stripe of garbage macroblocks where decoding got before the error. Every following damaged frame of the
+ * GOP does the same, so the picture freezes until the next keyframe, while the clean encode keeps moving
+ * (measured on the real-footage set: damaged H.264 frames have 70-100 % of their 4x4 cells unchanged, the
+ * frames before them 0-30 %, the picture being in motion). The truth (luma PSNR under 30 dB) marks exactly
+ * these frames, because the clean encode moved on.
+ *
+ * Per transition (a frame against the one before it), on 4 x 4-pixel cells of the analysis frame:
+ * - `same`: share of cells whose 16 pixels are bit-identical;
+ * - `moving`: share of cells with a mean absolute difference of at least 1 grey level;
+ * - `mad`: mean absolute difference over the picture (grey levels);
+ * - `shift`: absolute change of the mean luma (a fade changes it as much as `mad`, a pan barely);
+ * - `texture`: mean absolute horizontal neighbour difference of the later frame (black or flat frames
+ *   have none).
+ *
+ * A freeze run starts at a frame that is *frozen* (`same` >= {@link FROZEN_SHARE}, textured) right after
+ * *steady motion*: the {@link STEADY_TRANSITIONS} transitions before it were all changing (`same` <=
+ * {@link CHANGING_SHARE}), and the last of them moved (`mad` >= {@link MIN_MOTION_MAD}) but was not a cut
+ * (`mad` at most {@link CUT_RATIO} times the transition before it, plus 2) nor a fade (`shift` at most
+ * half of `mad`). It continues over the following frozen frames (one unfrozen frame is bridged when a
+ * frozen one follows) and counts only when it holds at least {@link MIN_FROZEN_FRAMES} frames (a single
+ * repeated frame of a frame-rate conversion, or animation on twos and threes, is not damage) and lasts at
+ * most {@link MAX_FROZEN_SEC} (longer stops are freezes, the `freeze` detector's).
+ *
+ * What it cannot tell from damage: content that legitimately stops dead without any noise (a screen
+ * recording whose scrolling stops, a pan in synthetic graphics that halts); camera footage always keeps
+ * some noise and motion.
+ */
+
+/** Share of unchanged cells from which a frame counts as frozen. */
+export const FROZEN_SHARE = 0.6;
+/** Largest share of unchanged cells of the transitions before a run: the picture was changing. */
+export const CHANGING_SHARE = 0.5;
+/** Transitions before a run that must all be changing (stop-and-go content is not steady motion). */
+export const STEADY_TRANSITIONS = 3;
+/** Least mean absolute difference of the transition right before a run, grey levels. */
+export const MIN_MOTION_MAD = 0.5;
+/** A transition whose `mad` exceeds this multiple of the previous one (plus 2 grey levels) is a cut. */
+export const CUT_RATIO = 3;
+/** Shortest freeze run, frames. */
+export const MIN_FROZEN_FRAMES = 4;
+/**
+ * Longest freeze run, seconds: concealment lasts until the next keyframe, while a picture stopped for
+ * longer is the `freeze` detector's (ffmpeg's freezedetect reports from 2 s).
+ */
+export const MAX_FROZEN_SEC = 2.5;
+/** Least texture of a frozen frame, grey levels (black and flat frames stay still legitimately). */
+export const MIN_FROZEN_TEXTURE = 0.25;
+
+const CELL = 4;
+
+/** Statistics of one transition, see the module comment. */
+export interface TransitionStats {
+  readonly same: number;
+  readonly moving: number;
+  readonly mad: number;
+  readonly shift: number;
+  readonly texture: number;
+}
+
+/** Measures the transition from `before` to `after` (same size). */
+export function transitionStats(before: GreyFrame, after: GreyFrame): TransitionStats {
+  const { width } = after;
+  const cols = Math.floor(width / CELL);
+  const rows = Math.floor(after.height / CELL);
+  const cells = rows * cols;
+  if (cells === 0 || before.width !== after.width || before.height !== after.height) {
+    return { same: 0, moving: 0, mad: 0, shift: 0, texture: 0 };
+  }
+  const a = before.data;
+  const b = after.data;
+  let same = 0;
+  let moving = 0;
+  let total = 0;
+  let sumA = 0;
+  let sumB = 0;
+  let texture = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      let diff = 0;
+      for (let y = 0; y < CELL; y++) {
+        const base = (r * CELL + y) * width + c * CELL;
+        for (let x = 0; x < CELL; x++) {
+          const pa = a[base + x]!;
+          const pb = b[base + x]!;
+          diff += pa > pb ? pa - pb : pb - pa;
+          sumA += pa;
+          sumB += pb;
+          if (x > 0) {
+            const left = b[base + x - 1]!;
+            texture += left > pb ? left - pb : pb - left;
+          }
+        }
+      }
+      if (diff === 0) same++;
+      else if (diff >= CELL * CELL) moving++;
+      total += diff;
+    }
+  }
+  const pixels = cells * CELL * CELL;
+  return {
+    same: same / cells,
+    moving: moving / cells,
+    mad: total / pixels,
+    shift: Math.abs(sumB - sumA) / pixels,
+    texture: texture / (cells * CELL * (CELL - 1)),
+  };
+}
+
+/** A judged transition on the clip timeline: the later frame's span and its statistics. */
+export interface JudgedTransition extends TransitionStats {
+  readonly startSec: number;
+  readonly endSec: number;
+}
+
+function isFrozen(t: JudgedTransition): boolean {
+  return t.same >= FROZEN_SHARE && t.texture >= MIN_FROZEN_TEXTURE;
+}
+
+/** The transitions before index `j` show steady motion (see the module comment). */
+function followsSteadyMotion(transitions: readonly JudgedTransition[], j: number): boolean {
+  if (j < STEADY_TRANSITIONS + 1) return false;
+  for (let k = j - STEADY_TRANSITIONS; k < j; k++) if (transitions[k]!.same > CHANGING_SHARE) return false;
+  const t = transitions[j - 1]!;
+  const before = transitions[j - 2]!;
+  return t.mad >= MIN_MOTION_MAD && t.mad <= CUT_RATIO * before.mad + 2 && t.shift <= t.mad / 2;
+}
+
+/**
+ * Freeze runs over a whole clip's transitions (consecutive, in time order): `[startSec, endSec]` of each
+ * run of at least {@link MIN_FROZEN_FRAMES} frozen frames that starts right after steady motion.
+ */
+export function freezeRuns(transitions: readonly JudgedTransition[]): [number, number][] {
+  const runs: [number, number][] = [];
+  let j = 0;
+  while (j < transitions.length) {
+    const t = transitions[j]!;
+    if (!(isFrozen(t) && followsSteadyMotion(transitions, j))) {
+      j++;
+      continue;
+    }
+    let end = j;
+    let frames = 1;
+    for (let k = j + 1; k < transitions.length; k++) {
+      if (isFrozen(transitions[k]!)) {
+        end = k;
+        frames++;
+      } else if (k + 1 < transitions.length && isFrozen(transitions[k + 1]!)) {
+        frames++;
+      } else {
+        break;
+      }
+    }
+    const endSec = transitions[end]!.endSec;
+    if (frames >= MIN_FROZEN_FRAMES && endSec - t.startSec <= MAX_FROZEN_SEC) runs.push([t.startSec, endSec]);
+    j = end + 1;
+  }
+  return runs;
+}
