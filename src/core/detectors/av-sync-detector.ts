@@ -263,6 +263,7 @@ function finalizeNatural(partials: readonly AvSyncPartial[], params: AvSyncParam
         offsetMs,
         zScore: estimate.zScore,
         visualEvents: estimate.visualEvents,
+        matchedEvents: estimate.matchedEvents,
         audioLeadLimitMs: params.audioLeadLimitMs,
         audioLagLimitMs: params.audioLagLimitMs,
         acceptable: audioLate ? offsetMs <= params.acceptableLagMs : -offsetMs <= params.acceptableLeadMs,

@@ -10,7 +10,8 @@ import type { GreyFrame, MediaChunk } from '../media.ts';
  * - audio: per 10-ms hop on the clip's absolute sample grid, the sum of squared samples and the number of
  *   samples the chunk holds of it (a hop split by a chunk boundary is summed back in `finalize`);
  * - video: per transition the chunk judges (each frame after the first, and `nextFrame`, against the frame
- *   before), the later frame's pts and the sum of absolute differences with the pixel count.
+ *   before), the later frame's pts and the sum of absolute differences with the pixel count (every other
+ *   pixel of every other row).
  *
  * Finalize:
  * - audio onset strength per hop: the rise of log energy (dB) over the mean of the 3 hops before, clipped
@@ -21,7 +22,8 @@ import type { GreyFrame, MediaChunk } from '../media.ts';
  *   +-{@link MAX_LAG_HOPS} hops; the offset is the best lag (positive: audio late), refined by a parabola;
  * - confidence: how far the peak stands above the correlation at the other lags, as a z-score over the lags
  *   more than {@link PEAK_HALF_WIDTH_HOPS} away, mapped to 0..1 between {@link Z_FLOOR} and {@link Z_FULL};
- *   it is 0 with fewer than {@link MIN_VISUAL_EVENTS} clear visual events.
+ *   it is 0 when fewer than {@link MIN_MATCHED_EVENTS} clear visual events meet a clear sound onset at that
+ *   lag.
  */
 
 /** Hop of the onset envelope, seconds. */
@@ -33,9 +35,14 @@ export const PEAK_HALF_WIDTH_HOPS = 4;
 /** z-score at which confidence starts, and at which it reaches 1. */
 export const Z_FLOOR = 4;
 export const Z_FULL = 8;
-/** Visual events (change rising at least 3 grey levels) needed before any estimate counts. */
-export const MIN_VISUAL_EVENTS = 3;
+/**
+ * Visual events (change rising at least {@link VISUAL_EVENT_RISE} grey levels) that must meet a sound onset
+ * (a rise of at least {@link MATCHED_ONSET_DB}) at the estimated lag before any estimate counts: one cut
+ * next to one sound proves nothing.
+ */
+export const MIN_MATCHED_EVENTS = 3;
 const VISUAL_EVENT_RISE = 3;
+const MATCHED_ONSET_DB = 6;
 
 /** What a chunk contributes; see the module comment. */
 export type NaturalSyncPartial = {
@@ -45,16 +52,21 @@ export type NaturalSyncPartial = {
   readonly changes: readonly (readonly number[])[];
 };
 
-function frameDifference(a: GreyFrame, b: GreyFrame): number {
-  if (a.width !== b.width || a.height !== b.height) return 255 * b.data.length;
+/** Sum of absolute differences on every other pixel of every other row, and the pixels sampled. */
+function frameDifference(a: GreyFrame, b: GreyFrame): [number, number] {
+  const sampled = Math.ceil(b.height / 2) * Math.ceil(b.width / 2);
+  if (a.width !== b.width || a.height !== b.height) return [255 * sampled, sampled];
   let sum = 0;
   const x = a.data;
   const y = b.data;
-  for (let i = 0; i < y.length; i++) {
-    const d = x[i]! - y[i]!;
-    sum += d < 0 ? -d : d;
+  for (let row = 0; row < b.height; row += 2) {
+    const end = (row + 1) * b.width;
+    for (let i = row * b.width; i < end; i += 2) {
+      const d = x[i]! - y[i]!;
+      sum += d < 0 ? -d : d;
+    }
   }
-  return sum;
+  return [sum, sampled];
 }
 
 /** The chunk's contribution (see {@link NaturalSyncPartial}). */
@@ -64,29 +76,22 @@ export function naturalSyncPartial(chunk: MediaChunk): NaturalSyncPartial {
   if (audio !== undefined && audio.samples.length > 0) {
     const hopSamples = Math.max(1, Math.round(audio.sampleRate * HOP_SEC));
     const first = Math.round(audio.startSec * audio.sampleRate);
-    let hop = Math.floor(first / hopSamples);
-    let sum = 0;
-    let count = 0;
-    for (let i = 0; i < audio.samples.length; i++) {
-      const h = Math.floor((first + i) / hopSamples);
-      if (h !== hop) {
-        hops.push([hop, sum, count]);
-        hop = h;
-        sum = 0;
-        count = 0;
-      }
-      const s = audio.samples[i]!;
-      sum += s * s;
-      count++;
+    const samples = audio.samples;
+    for (let i = 0; i < samples.length; ) {
+      const hop = Math.floor((first + i) / hopSamples);
+      const stop = Math.min(samples.length, (hop + 1) * hopSamples - first);
+      let sum = 0;
+      const from = i;
+      for (; i < stop; i++) sum += samples[i]! * samples[i]!;
+      hops.push([hop, sum, stop - from]);
     }
-    hops.push([hop, sum, count]);
   }
   const frames = chunk.video?.frames ?? [];
   const next = chunk.video?.nextFrame;
   const judged = next === undefined ? frames : [...frames, next];
   const changes: number[][] = [];
   for (let j = 1; j < judged.length; j++) {
-    changes.push([judged[j]!.ptsSec, frameDifference(judged[j - 1]!, judged[j]!), judged[j]!.data.length]);
+    changes.push([judged[j]!.ptsSec, ...frameDifference(judged[j - 1]!, judged[j]!)]);
   }
   return { hops, changes };
 }
@@ -97,6 +102,8 @@ export interface NaturalSyncEstimate {
   readonly confidence: number;
   readonly zScore: number;
   readonly visualEvents: number;
+  /** Clear visual events that meet a clear sound onset at the estimated lag. */
+  readonly matchedEvents: number;
   /** Span of the analysed media, seconds. */
   readonly startSec: number;
   readonly endSec: number;
@@ -168,13 +175,26 @@ export function estimateNaturalOffset(
     const denominator = y0 - 2 * y1 + y2;
     if (denominator < 0) refined = best + (0.5 * (y0 - y2)) / denominator;
   }
+  const bestLag = best - MAX_LAG_HOPS;
+  const matchedEvents = events.filter(({ hop, weight }) => {
+    const h = hop + bestLag;
+    return (
+      weight >= VISUAL_EVENT_RISE &&
+      h >= 0 &&
+      h + 1 < length &&
+      Math.max(onset[h]!, onset[h + 1]!) >= MATCHED_ONSET_DB
+    );
+  }).length;
   const confidence =
-    visualEvents < MIN_VISUAL_EVENTS ? 0 : Math.min(1, Math.max(0, (zScore - Z_FLOOR) / (Z_FULL - Z_FLOOR)));
+    matchedEvents < MIN_MATCHED_EVENTS
+      ? 0
+      : Math.min(1, Math.max(0, (zScore - Z_FLOOR) / (Z_FULL - Z_FLOOR)));
   return {
     offsetMs: Math.round((refined - MAX_LAG_HOPS) * HOP_SEC * 1000 * 10) / 10 + 0,
     confidence,
     zScore: Math.round(zScore * 100) / 100,
     visualEvents,
+    matchedEvents,
     startSec: Math.min(changes[0]![0]!, firstHop * HOP_SEC),
     endSec: Math.max(changes.at(-1)![0]!, (lastHop + 1) * HOP_SEC),
   };

@@ -77,7 +77,7 @@ export type BlockCorruptionPartial = {
   readonly lastMovingCells?: { readonly perRow: readonly number[]; readonly cols: number };
   /**
    * Every transition the chunk judges (each frame after the first against the one before, and `nextFrame`
-   * against the last frame), `[ptsSec, endSec, same, moving, mad, shift, texture]` (see
+   * against the last frame), `[ptsSec, endSec, same, mad, shift, texture]` (see
    * `concealment-freeze.ts`); `endSec` is -1 for `nextFrame`.
    */
   readonly transitions?: readonly (readonly number[])[];
@@ -169,7 +169,7 @@ export function chunkTransitions(chunk: MediaChunk): number[][] {
   for (let j = 1; j < judged.length; j++) {
     const t = transitionStats(judged[j - 1]!, judged[j]!);
     const endSec = j === frames.length ? -1 : (judged[j + 1]?.ptsSec ?? chunk.endSec);
-    out.push([judged[j]!.ptsSec, endSec, t.same, t.moving, t.mad, t.shift, t.texture]);
+    out.push([judged[j]!.ptsSec, endSec, t.same, t.mad, t.shift, t.texture]);
   }
   return out;
 }
@@ -178,7 +178,7 @@ export function chunkTransitions(chunk: MediaChunk): number[][] {
 function concealmentRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
   const transitions: JudgedTransition[] = [];
   partials.forEach((partial, k) => {
-    for (const [startSec, endSec, same, moving, mad, shift, texture] of partial.transitions ?? []) {
+    for (const [startSec, endSec, same, mad, shift, texture] of partial.transitions ?? []) {
       if (texture === undefined) throw new Error('malformed transition in partial');
       const end = endSec! >= 0 ? endSec! : partials[k + 1]?.firstFrame?.[1];
       if (end === undefined) continue;
@@ -186,7 +186,6 @@ function concealmentRuns(partials: readonly BlockCorruptionPartial[]): Required<
         startSec: startSec!,
         endSec: end,
         same: same!,
-        moving: moving!,
         mad: mad!,
         shift: shift!,
         texture,
