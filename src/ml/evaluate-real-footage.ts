@@ -1,5 +1,5 @@
 /**
- * `npm run eval:block-corruption [-- clip-id ...]`: frame-level recall and precision of the registered
+ * `npm run eval:block-corruption [-- [--set calibration] clip-id ...]`: frame-level recall and precision of the registered
  * `block-corruption` detector (defaults, committed model) on the real-footage evaluation set
  * (`real-footage-sets.ts`), run as the monolith runs it. Prints a Markdown table for the model card.
  * Needs the evaluation packages installed (ukui-wallpapers, lomiri-wallpapers-20.04, gnome-user-docs);
@@ -14,9 +14,12 @@ import {
   evaluateRealClip,
   REAL_FOOTAGE_CACHE_DIR,
 } from './real-footage-evaluation.ts';
-import { EVALUATION_CLEAN, EVALUATION_DAMAGED } from './real-footage-sets.ts';
+import { CALIBRATION_CLIPS, EVALUATION_CLEAN, EVALUATION_DAMAGED } from './real-footage-sets.ts';
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+// `--set calibration`: the mate-backgrounds clips the concealment-freeze thresholds were set on.
+const calibration = args.includes('--set') && args[args.indexOf('--set') + 1] === 'calibration';
+const only = args.filter((arg, i) => arg !== '--set' && args[i - 1] !== '--set');
 const detector = defaultBlockCorruptionDetector();
 const ports = await createDetectorPorts(['block-corruption']);
 const pick = <T extends { id: string }>(specs: readonly T[]) =>
@@ -26,7 +29,8 @@ const percent = (num: number, den: number) => (den === 0 ? '-' : `${((100 * num)
 const damagedRows = [];
 console.log('| clip | source | coding | frames | corrupted | TP | FP | recall | precision | findings |');
 console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-for (const spec of [...pick(EVALUATION_DAMAGED), ...pick(EVALUATION_CLEAN)]) {
+const sets = calibration ? pick(CALIBRATION_CLIPS) : [...pick(EVALUATION_DAMAGED), ...pick(EVALUATION_CLEAN)];
+for (const spec of sets) {
   const missing = await missingPicture(spec);
   if (missing !== undefined) {
     console.log(`| ${spec.id} | skipped: ${missing} missing (install the package) | | | | | | | | |`);

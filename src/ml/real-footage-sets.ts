@@ -1,10 +1,10 @@
 import type { ClipCodec, RealClipSpec, Shot } from './real-footage-clips.ts';
 
 /**
- * The real-footage clip sets of `block-corruption`. Training and evaluation are kept apart by their
- * pictures: training clips use only mate-backgrounds' nature photographs, evaluation clips only
+ * The real-footage clip sets of `block-corruption`. Calibration (training) and evaluation are kept apart by
+ * their pictures: calibration clips use only mate-backgrounds' nature photographs, evaluation clips only
  * ukui-wallpapers, lomiri-wallpapers-20.04 and gnome-user-docs screenshots (different packages, different
- * pictures); damage seeds differ too (training 5xxx, evaluation 9xxx).
+ * pictures); damage seeds differ too (calibration 5xxx, evaluation 9xxx).
  */
 
 const BG = '/usr/share/backgrounds';
@@ -41,7 +41,7 @@ export const EVALUATION_DAMAGED: readonly RealClipSpec[] = [
   },
   {
     id: 'eval-h264-zoom-640',
-    shots: [shot(`${BG}/Fossa_by_Jasper_Roks.jpg`, 4, 'zoom')],
+    shots: [shot(`${BG}/Kleiber_by_Lukas_Baubkus.jpg`, 4, 'zoom')],
     width: 640,
     height: 360,
     fps: 30,
@@ -266,41 +266,46 @@ const TRAINING_CODECS: readonly ClipCodec[] = [
 const MOTIONS: readonly Shot['motion'][] = ['pan', 'zoom', 'shake', 'pan', 'still', 'zoom'];
 
 /**
- * Training clips: each mate photograph once damaged and once clean (heavy compression or grain), sizes,
- * codecs and camera motions rotated so that every combination kind appears.
+ * Calibration clips (the "training" side of the split): each mate photograph once damaged and once clean
+ * (heavy compression, grain or pixel art), sizes, codecs and camera motions rotated. The concealment-freeze
+ * thresholds were checked on these (`npm run eval:block-corruption -- --set calibration`), never on the
+ * evaluation clips' pictures.
  */
-export const TRAINING_CLIPS: readonly RealClipSpec[] = MATE_PHOTOS.flatMap((picture, i): RealClipSpec[] => {
-  const [width, height] = TRAINING_SIZES[i % TRAINING_SIZES.length]!;
-  const codec = TRAINING_CODECS[i % TRAINING_CODECS.length]!;
-  const motion = MOTIONS[i % MOTIONS.length]!;
-  const other = MATE_PHOTOS[(i + 5) % MATE_PHOTOS.length]!;
-  return [
-    {
-      id: `train-${i}-damaged`,
-      shots: [shot(picture, 2, motion), shot(other, 2, MOTIONS[(i + 1) % MOTIONS.length]!)],
-      width,
-      height,
-      fps: i % 3 === 0 ? 30 : 25,
-      codec,
-      grain: (i * 3) % 10,
-      damage: [
-        {
-          startSec: 1 + (i % 2) * 0.5,
-          endSec: 2.5 + (i % 2) * 0.5,
-          seed: 5000 + i,
-          bytesPerPacket: 4 + ((i * 7) % 28),
-        },
-      ],
-    },
-    {
-      id: `train-${i}-clean`,
-      shots: [shot(other, 3, motion, i % 4 === 3 ? 8 : undefined)],
-      width: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![0],
-      height: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![1],
-      fps: 25,
-      codec: codec.name === 'h264' ? { ...codec, crf: 38 + (i % 4) } : { ...codec, quantizer: 18 + (i % 8) },
-      grain: i % 2 === 0 ? 20 : 0,
-      damage: [],
-    },
-  ];
-});
+export const CALIBRATION_CLIPS: readonly RealClipSpec[] = MATE_PHOTOS.flatMap(
+  (picture, i): RealClipSpec[] => {
+    const [width, height] = TRAINING_SIZES[i % TRAINING_SIZES.length]!;
+    const codec = TRAINING_CODECS[i % TRAINING_CODECS.length]!;
+    const motion = MOTIONS[i % MOTIONS.length]!;
+    const other = MATE_PHOTOS[(i + 5) % MATE_PHOTOS.length]!;
+    return [
+      {
+        id: `calib-${i}-damaged`,
+        shots: [shot(picture, 2, motion), shot(other, 2, MOTIONS[(i + 1) % MOTIONS.length]!)],
+        width,
+        height,
+        fps: i % 3 === 0 ? 30 : 25,
+        codec,
+        grain: (i * 3) % 10,
+        damage: [
+          {
+            startSec: 1 + (i % 2) * 0.5,
+            endSec: 2.5 + (i % 2) * 0.5,
+            seed: 5000 + i,
+            bytesPerPacket: 4 + ((i * 7) % 28),
+          },
+        ],
+      },
+      {
+        id: `calib-${i}-clean`,
+        shots: [shot(other, 3, motion, i % 4 === 3 ? 8 : undefined)],
+        width: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![0],
+        height: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![1],
+        fps: 25,
+        codec:
+          codec.name === 'h264' ? { ...codec, crf: 38 + (i % 4) } : { ...codec, quantizer: 18 + (i % 8) },
+        grain: i % 2 === 0 ? 20 : 0,
+        damage: [],
+      },
+    ];
+  },
+);

@@ -78,7 +78,7 @@ export type BlockCorruptionPartial = {
   /**
    * Every transition the chunk judges (each frame after the first against the one before, and `nextFrame`
    * against the last frame), `[ptsSec, endSec, same, mad, shift, texture]` (see
-   * `concealment-freeze.ts`); `endSec` is -1 for `nextFrame`.
+   * `concealment-freeze.ts`, rounded to 4 decimals); `endSec` is -1 for `nextFrame`.
    */
   readonly transitions?: readonly (readonly number[])[];
 };
@@ -169,7 +169,9 @@ export function chunkTransitions(chunk: MediaChunk): number[][] {
   for (let j = 1; j < judged.length; j++) {
     const t = transitionStats(judged[j - 1]!, judged[j]!);
     const endSec = j === frames.length ? -1 : (judged[j + 1]?.ptsSec ?? chunk.endSec);
-    out.push([judged[j]!.ptsSec, endSec, t.same, t.mad, t.shift, t.texture]);
+    // Four decimals are plenty for thresholds and keep the partial small (it crosses S3 in distributed runs).
+    const round = (value: number): number => Math.round(value * 1e4) / 1e4;
+    out.push([judged[j]!.ptsSec, endSec, round(t.same), round(t.mad), round(t.shift), round(t.texture)]);
   }
   return out;
 }

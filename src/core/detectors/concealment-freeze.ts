@@ -25,10 +25,11 @@ import type { GreyFrame } from '../media.ts';
  * *steady motion*: the {@link STEADY_TRANSITIONS} transitions before it were all changing (`same` <=
  * {@link CHANGING_SHARE}), and the last of them moved (`mad` >= {@link MIN_MOTION_MAD}) but was not a cut
  * (`mad` at most {@link CUT_RATIO} times the transition before it, plus 2) nor a fade (`shift` at most
- * half of `mad`). It continues over the following frozen frames (one unfrozen frame is bridged when a
- * frozen one follows) and counts only when it holds at least {@link MIN_FROZEN_FRAMES} frames (a single
- * repeated frame of a frame-rate conversion, or animation on twos and threes, is not damage) and lasts at
- * most {@link MAX_FROZEN_SEC} (longer stops are freezes, the `freeze` detector's).
+ * half of `mad`). It continues over the following frozen frames (one frame with at least
+ * {@link BRIDGE_SHARE} unchanged cells is bridged when a frozen one follows; a cut is never bridged) and
+ * counts only when it holds at least {@link MIN_FROZEN_FRAMES} frames (a single repeated frame of a frame-rate
+ * conversion, or animation on twos and threes, is not damage) and lasts at most {@link MAX_FROZEN_SEC}
+ * (longer stops are freezes, the `freeze` detector's).
  *
  * What it cannot tell from damage: content that legitimately stops dead without any noise (a screen
  * recording whose scrolling stops, a pan in synthetic graphics that halts); camera footage always keeps
@@ -37,6 +38,8 @@ import type { GreyFrame } from '../media.ts';
 
 /** Share of unchanged cells from which a frame counts as frozen. */
 export const FROZEN_SHARE = 0.6;
+/** Share of unchanged cells of a single unfrozen frame that a run bridges (a cut has none). */
+export const BRIDGE_SHARE = 0.5;
 /** Largest share of unchanged cells of the transitions before a run: the picture was changing. */
 export const CHANGING_SHARE = 0.5;
 /** Transitions before a run that must all be changing (stop-and-go content is not steady motion). */
@@ -157,14 +160,33 @@ export interface JudgedTransition extends TransitionStats {
   readonly endSec: number;
 }
 
-function isFrozen(t: JudgedTransition): boolean {
-  return t.same >= FROZEN_SHARE && t.texture >= MIN_FROZEN_TEXTURE;
+/** The run thresholds, overridable for calibration sweeps (`src/ml`); the detector uses the defaults. */
+export interface FreezeRunThresholds {
+  readonly frozenShare: number;
+  readonly bridgeShare: number;
+  readonly changingShare: number;
+  readonly minFrozenFrames: number;
+}
+
+export const FREEZE_RUN_DEFAULTS: FreezeRunThresholds = Object.freeze({
+  frozenShare: FROZEN_SHARE,
+  bridgeShare: BRIDGE_SHARE,
+  changingShare: CHANGING_SHARE,
+  minFrozenFrames: MIN_FROZEN_FRAMES,
+});
+
+function isFrozen(t: JudgedTransition, th: FreezeRunThresholds): boolean {
+  return t.same >= th.frozenShare && t.texture >= MIN_FROZEN_TEXTURE;
 }
 
 /** The transitions before index `j` show steady motion (see the module comment). */
-function followsSteadyMotion(transitions: readonly JudgedTransition[], j: number): boolean {
+function followsSteadyMotion(
+  transitions: readonly JudgedTransition[],
+  j: number,
+  th: FreezeRunThresholds,
+): boolean {
   if (j < STEADY_TRANSITIONS + 1) return false;
-  for (let k = j - STEADY_TRANSITIONS; k < j; k++) if (transitions[k]!.same > CHANGING_SHARE) return false;
+  for (let k = j - STEADY_TRANSITIONS; k < j; k++) if (transitions[k]!.same > th.changingShare) return false;
   const t = transitions[j - 1]!;
   const before = transitions[j - 2]!;
   return t.mad >= MIN_MOTION_MAD && t.mad <= CUT_RATIO * before.mad + 2 && t.shift <= t.mad / 2;
@@ -174,29 +196,37 @@ function followsSteadyMotion(transitions: readonly JudgedTransition[], j: number
  * Freeze runs over a whole clip's transitions (consecutive, in time order): `[startSec, endSec]` of each
  * run of at least {@link MIN_FROZEN_FRAMES} frozen frames that starts right after steady motion.
  */
-export function freezeRuns(transitions: readonly JudgedTransition[]): [number, number][] {
+export function freezeRuns(
+  transitions: readonly JudgedTransition[],
+  th: FreezeRunThresholds = FREEZE_RUN_DEFAULTS,
+): [number, number][] {
   const runs: [number, number][] = [];
   let j = 0;
   while (j < transitions.length) {
     const t = transitions[j]!;
-    if (!(isFrozen(t) && followsSteadyMotion(transitions, j))) {
+    if (!(isFrozen(t, th) && followsSteadyMotion(transitions, j, th))) {
       j++;
       continue;
     }
     let end = j;
     let frames = 1;
     for (let k = j + 1; k < transitions.length; k++) {
-      if (isFrozen(transitions[k]!)) {
+      if (isFrozen(transitions[k]!, th)) {
         end = k;
         frames++;
-      } else if (k + 1 < transitions.length && isFrozen(transitions[k + 1]!)) {
+      } else if (
+        transitions[k]!.same >= th.bridgeShare &&
+        k + 1 < transitions.length &&
+        isFrozen(transitions[k + 1]!, th)
+      ) {
         frames++;
       } else {
         break;
       }
     }
     const endSec = transitions[end]!.endSec;
-    if (frames >= MIN_FROZEN_FRAMES && endSec - t.startSec <= MAX_FROZEN_SEC) runs.push([t.startSec, endSec]);
+    if (frames >= th.minFrozenFrames && endSec - t.startSec <= MAX_FROZEN_SEC)
+      runs.push([t.startSec, endSec]);
     j = end + 1;
   }
   return runs;
