@@ -6,12 +6,13 @@ import type { GreyFrame, MediaChunk } from '../media.ts';
  * trailers come with sound (a hit, a word, a door); the lag at which sound onsets line up best with
  * picture changes is the offset.
  *
- * Chunk side (exact integers, so the result does not depend on the chunking):
- * - audio: per 10-ms hop on the clip's absolute sample grid, the sum of squared samples and the number of
- *   samples the chunk holds of it (a hop split by a chunk boundary is summed back in `finalize`);
+ * Chunk side (values computed from one hop or one frame pair each, so the result does not depend on the
+ * chunking):
+ * - audio: per 10-ms hop on the clip's absolute sample grid, its level in dB (0.1 steps); a hop split by
+ *   a chunk boundary is sent as its sum of squares and sample count instead, summed back in `finalize`;
  * - video: per transition the chunk judges (each frame after the first, and `nextFrame`, against the frame
- *   before), the later frame's pts and the sum of absolute differences with the pixel count (every other
- *   pixel of every other row).
+ *   before), the later frame's pts and the mean absolute difference (every other pixel of every other
+ *   row, 0.01 steps).
  *
  * Finalize:
  * - audio onset strength per hop: the rise of log energy (dB) over the mean of the 3 hops before, clipped
@@ -46,11 +47,20 @@ const MATCHED_ONSET_DB = 6;
 
 /** What a chunk contributes; see the module comment. */
 export type NaturalSyncPartial = {
-  /** `[hopIndex, sumOfSquares, samples]` of every hop the chunk's audio touches, in order. */
-  readonly hops: readonly (readonly number[])[];
-  /** `[ptsSec, sumAbsDiff, pixels]` of every transition the chunk judges, in order. */
+  /** Index of the first hop of `levels`. */
+  readonly firstHop: number;
+  /** Level (dB, 0.1 steps, {@link hopLevel}) of every hop the chunk holds whole, consecutive. */
+  readonly levels: readonly number[];
+  /** `[hopIndex, sumOfSquares, samples]` of the hops a chunk boundary splits (summed in `finalize`). */
+  readonly splitHops: readonly (readonly number[])[];
+  /** `[ptsSec, meanAbsDiff]` of every transition the chunk judges, in order (0.01 grey-level steps). */
   readonly changes: readonly (readonly number[])[];
 };
+
+/** A hop's level in dB from its sum of squares, rounded to 0.1 dB: the same wherever the hop is summed. */
+export function hopLevel(sum: number, count: number): number {
+  return Math.round(100 * Math.log10(1 + sum / Math.max(1, count))) / 10;
+}
 
 /** Sum of absolute differences on every other pixel of every other row, and the pixels sampled. */
 function frameDifference(a: GreyFrame, b: GreyFrame): [number, number] {
@@ -71,7 +81,9 @@ function frameDifference(a: GreyFrame, b: GreyFrame): [number, number] {
 
 /** The chunk's contribution (see {@link NaturalSyncPartial}). */
 export function naturalSyncPartial(chunk: MediaChunk): NaturalSyncPartial {
-  const hops: number[][] = [];
+  let firstHop = 0;
+  const levels: number[] = [];
+  const splitHops: number[][] = [];
   const audio = chunk.audio;
   if (audio !== undefined && audio.samples.length > 0) {
     const hopSamples = Math.max(1, Math.round(audio.sampleRate * HOP_SEC));
@@ -83,7 +95,12 @@ export function naturalSyncPartial(chunk: MediaChunk): NaturalSyncPartial {
       let sum = 0;
       const from = i;
       for (; i < stop; i++) sum += samples[i]! * samples[i]!;
-      hops.push([hop, sum, stop - from]);
+      if (stop - from === hopSamples) {
+        if (levels.length === 0) firstHop = hop;
+        levels.push(hopLevel(sum, hopSamples));
+      } else {
+        splitHops.push([hop, sum, stop - from]);
+      }
     }
   }
   const frames = chunk.video?.frames ?? [];
@@ -91,9 +108,10 @@ export function naturalSyncPartial(chunk: MediaChunk): NaturalSyncPartial {
   const judged = next === undefined ? frames : [...frames, next];
   const changes: number[][] = [];
   for (let j = 1; j < judged.length; j++) {
-    changes.push([judged[j]!.ptsSec, ...frameDifference(judged[j - 1]!, judged[j]!)]);
+    const [sum, pixels] = frameDifference(judged[j - 1]!, judged[j]!);
+    changes.push([judged[j]!.ptsSec, Math.round((100 * sum) / Math.max(1, pixels)) / 100]);
   }
-  return { hops, changes };
+  return { firstHop, levels, splitHops, changes };
 }
 
 /** An offset estimate: `offsetMs` positive when audio is late; `confidence` 0..1. */
@@ -113,24 +131,28 @@ export interface NaturalSyncEstimate {
 export function estimateNaturalOffset(
   partials: readonly NaturalSyncPartial[],
 ): NaturalSyncEstimate | undefined {
-  const hopSums = new Map<number, [number, number]>();
+  const levelOf = new Map<number, number>();
+  const split = new Map<number, [number, number]>();
   for (const partial of partials) {
-    for (const [hop, sum, count] of partial.hops) {
-      const entry = hopSums.get(hop!) ?? [0, 0];
+    partial.levels.forEach((value, i) => {
+      levelOf.set(partial.firstHop + i, value);
+    });
+    for (const [hop, sum, count] of partial.splitHops) {
+      const entry = split.get(hop!) ?? [0, 0];
       entry[0] += sum!;
       entry[1] += count!;
-      hopSums.set(hop!, entry);
+      split.set(hop!, entry);
     }
   }
+  for (const [hop, [sum, count]] of split) levelOf.set(hop, hopLevel(sum, count));
   const changes = partials.flatMap((partial) => partial.changes).sort((a, b) => a[0]! - b[0]!);
-  if (hopSums.size < 2 * MAX_LAG_HOPS || changes.length < 3) return undefined;
-  const hopIndices = [...hopSums.keys()].sort((a, b) => a - b);
+  if (levelOf.size < 2 * MAX_LAG_HOPS || changes.length < 3) return undefined;
+  const hopIndices = [...levelOf.keys()].sort((a, b) => a - b);
   const firstHop = hopIndices[0]!;
   const lastHop = hopIndices.at(-1)!;
   const length = lastHop - firstHop + 1;
   const level = new Float64Array(length);
-  for (const [hop, [sum, count]] of hopSums)
-    level[hop - firstHop] = 10 * Math.log10(1 + sum / Math.max(1, count));
+  for (const [hop, value] of levelOf) level[hop - firstHop] = value;
   // Quiet floor: the 20th percentile of the levels; onsets below floor + 6 dB are not heard as events.
   const sorted = Float64Array.from(level).sort();
   const floor = sorted[Math.floor(0.2 * (sorted.length - 1))]!;
@@ -140,7 +162,7 @@ export function estimateNaturalOffset(
     const before = (level[h - 1]! + level[h - 2]! + level[h - 3]!) / 3;
     onset[h] = Math.max(0, level[h]! - before);
   }
-  const mad = changes.map(([, sum, pixels]) => sum! / Math.max(1, pixels!));
+  const mad = changes.map(([, value]) => value!);
   const events: { hop: number; weight: number }[] = [];
   for (let j = 0; j < changes.length; j++) {
     const previous = Math.max(mad[j - 1] ?? mad[j]!, mad[j - 2] ?? mad[j]!);
