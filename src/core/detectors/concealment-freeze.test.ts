@@ -80,12 +80,20 @@ describe('block-corruption: whole-picture concealment freeze', () => {
 });
 
 describe('block-corruption: concealment freeze past a keyframe', () => {
-  it('finds the first damaged GOP only: after the keyframe there is no steady motion to stop', async () => {
-    // Known limit (model card): chaining a second run after the keyframe's jump also flagged cuts to still
-    // shots after real damage on the calibration clips, so it is not done.
+  it('follows damage into the next GOP: the keyframe jumps, the picture freezes again, then moves on', async () => {
     const c = freezeAt(clip(), 52, 75);
-    c.frames![75] = panFrame(75);
+    c.frames![75] = panFrame(75); // the keyframe: the picture jumps to where the camera is
     freezeAt(c, 76, 93);
+    expect(await intervals(c)).toEqual([
+      [2.08, 3.0],
+      [3.04, 3.72],
+    ]);
+  });
+
+  it('does not follow into a still shot cut in after the damage (it never moves on)', async () => {
+    const c = freezeAt(clip(), 52, 75);
+    const title = new Uint8Array(W * H).map((_, i) => 40 + (((i % W) * 3 + Math.floor(i / W) * 29) % 140));
+    for (let i = 75; i < c.frames!.length; i++) c.frames![i] = title;
     expect(await intervals(c)).toEqual([[2.08, 3.0]]);
   });
 });

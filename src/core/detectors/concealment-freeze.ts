@@ -29,7 +29,11 @@ import type { GreyFrame } from '../media.ts';
  * {@link BRIDGE_SHARE} unchanged cells is bridged when a frozen one follows; a cut is never bridged) and
  * counts only when it holds at least {@link MIN_FROZEN_FRAMES} frames (a single repeated frame of a frame-rate
  * conversion, or animation on twos and threes, is not damage) and lasts at most {@link MAX_FROZEN_SEC}
- * (longer stops are freezes, the `freeze` detector's).
+ * (longer stops are freezes, the `freeze` detector's). Damage that goes on past a keyframe freezes the
+ * next GOP right after the keyframe's one moving frame, with no steady motion before it: a run starting
+ * exactly there is chained to the counted run before it when its first {@link MIN_FROZEN_FRAMES} frames
+ * are at least {@link CHAIN_SHARE} unchanged and the picture moves on after it (a cut to a still shot after
+ * the damage never does).
  *
  * What it cannot tell from damage: content that legitimately stops dead without any noise (a screen
  * recording whose scrolling stops, a pan in synthetic graphics that halts); camera footage always keeps
@@ -48,6 +52,8 @@ export const STEADY_TRANSITIONS = 3;
 export const MIN_MOTION_MAD = 0.5;
 /** A transition whose `mad` exceeds this multiple of the previous one (plus 2 grey levels) is a cut. */
 export const CUT_RATIO = 3;
+/** Share of unchanged cells of each of the first frames of a run chained to the one before. */
+export const CHAIN_SHARE = 0.75;
 /** Shortest freeze run, frames. */
 export const MIN_FROZEN_FRAMES = 4;
 /**
@@ -166,6 +172,8 @@ export interface FreezeRunThresholds {
   readonly bridgeShare: number;
   readonly changingShare: number;
   readonly minFrozenFrames: number;
+  /** Share of unchanged cells of the first frames of a chained run (above 1: no chaining). */
+  readonly chainShare: number;
 }
 
 export const FREEZE_RUN_DEFAULTS: FreezeRunThresholds = Object.freeze({
@@ -173,6 +181,7 @@ export const FREEZE_RUN_DEFAULTS: FreezeRunThresholds = Object.freeze({
   bridgeShare: BRIDGE_SHARE,
   changingShare: CHANGING_SHARE,
   minFrozenFrames: MIN_FROZEN_FRAMES,
+  chainShare: CHAIN_SHARE,
 });
 
 function isFrozen(t: JudgedTransition, th: FreezeRunThresholds): boolean {
@@ -201,10 +210,13 @@ export function freezeRuns(
   th: FreezeRunThresholds = FREEZE_RUN_DEFAULTS,
 ): [number, number][] {
   const runs: [number, number][] = [];
+  // Index of the last frame of the last counted run (for chaining across a keyframe).
+  let countedEnd = Number.NEGATIVE_INFINITY;
   let j = 0;
   while (j < transitions.length) {
     const t = transitions[j]!;
-    if (!(isFrozen(t, th) && followsSteadyMotion(transitions, j, th))) {
+    const chained = j === countedEnd + 2 && startsChainedRun(transitions, j, th);
+    if (!(isFrozen(t, th) && (chained || followsSteadyMotion(transitions, j, th)))) {
       j++;
       continue;
     }
@@ -225,9 +237,43 @@ export function freezeRuns(
       }
     }
     const endSec = transitions[end]!.endSec;
-    if (frames >= th.minFrozenFrames && endSec - t.startSec <= MAX_FROZEN_SEC)
+    const counted =
+      frames >= th.minFrozenFrames &&
+      endSec - t.startSec <= MAX_FROZEN_SEC &&
+      (!chained || motionResumesAfter(transitions, end, th));
+    if (counted) {
       runs.push([t.startSec, endSec]);
+      countedEnd = end;
+    }
     j = end + 1;
   }
   return runs;
+}
+
+/**
+ * Damage that goes on past a keyframe: after the keyframe's single moving frame the next GOP freezes
+ * again, with no steady motion before it. Such a run (starting right after a counted run and its one
+ * moving frame) needs its first {@link MIN_FROZEN_FRAMES} frames at least {@link CHAIN_SHARE} unchanged,
+ * and must end with motion resuming ({@link motionResumesAfter}); a cut to a still shot stays still.
+ */
+function startsChainedRun(
+  transitions: readonly JudgedTransition[],
+  j: number,
+  th: FreezeRunThresholds,
+): boolean {
+  for (let k = j; k < j + th.minFrozenFrames; k++) {
+    const t = transitions[k];
+    if (t === undefined || t.same < th.chainShare || t.texture < MIN_FROZEN_TEXTURE) return false;
+  }
+  return true;
+}
+
+/** After the run's last frame `end`: a jump, then changing frames again (the picture moves on). */
+function motionResumesAfter(
+  transitions: readonly JudgedTransition[],
+  end: number,
+  th: FreezeRunThresholds,
+): boolean {
+  const after = transitions.slice(end + 1, end + 1 + STEADY_TRANSITIONS);
+  return after.length === STEADY_TRANSITIONS && after.every((t) => t.same <= th.changingShare);
 }
