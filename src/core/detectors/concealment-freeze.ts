@@ -1,4 +1,5 @@
 import type { GreyFrame } from '../media.ts';
+import { isUnchangedCell, wordViews } from './frozen-seam.ts';
 
 /**
  * The whole-picture half of `block-corruption`'s temporal test: a moving picture that suddenly stops dead
@@ -85,35 +86,19 @@ export function transitionStats(before: GreyFrame, after: GreyFrame): Transition
   }
   const a = before.data;
   const b = after.data;
-  // Unchanged cells are recognised from four 32-bit comparisons when rows are 4-byte aligned.
-  const aligned = width % 4 === 0 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0;
-  const wa = aligned ? new Uint32Array(a.buffer, a.byteOffset, (width * rows * CELL) >>> 2) : undefined;
-  const wb = aligned ? new Uint32Array(b.buffer, b.byteOffset, (width * rows * CELL) >>> 2) : undefined;
-  const stride = width >>> 2;
+  const words = wordViews(a, b, width);
   let same = 0;
   let total = 0;
   let signed = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      if (wa !== undefined && wb !== undefined) {
-        const w = r * CELL * stride + c;
-        if (
-          wa[w] === wb[w] &&
-          wa[w + stride] === wb[w + stride] &&
-          wa[w + 2 * stride] === wb[w + 2 * stride] &&
-          wa[w + 3 * stride] === wb[w + 3 * stride]
-        ) {
-          same++;
-          continue;
-        }
+      if (isUnchangedCell(a, b, words, width, r, c)) {
+        same++;
+        continue;
       }
       // Identity needs all 16 pixels; the size of a change is sampled on 4 of them (every other pixel of
       // every other row), which keeps the pass at a quarter of the pixels.
       const top = r * CELL * width + c * CELL;
-      if (wa === undefined && isUnchangedCell(a, b, top, width)) {
-        same++;
-        continue;
-      }
       const low = top + 2 * width;
       const d0 = b[top]! - a[top]!;
       const d1 = b[top + 2]! - a[top + 2]!;
@@ -132,13 +117,6 @@ export function transitionStats(before: GreyFrame, after: GreyFrame): Transition
     // Only a frozen frame's texture matters (see isFrozen); skip the pass for the others.
     texture: sameShare >= FROZEN_SHARE ? horizontalTexture(after, rows * CELL, cols * CELL) : 0,
   };
-}
-
-function isUnchangedCell(a: Uint8Array, b: Uint8Array, top: number, width: number): boolean {
-  for (let y = 0; y < CELL; y++) {
-    for (let x = 0; x < CELL; x++) if (a[top + y * width + x] !== b[top + y * width + x]) return false;
-  }
-  return true;
 }
 
 /**
