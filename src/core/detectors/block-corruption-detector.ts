@@ -56,6 +56,12 @@ export type BlockCorruptionParams = {
   readonly leaveScore: number;
   /** Shortest finding to report, seconds (one frame at 25 fps: 0.04). */
   readonly minDurationSec: number;
+  /**
+   * Pictures narrower or lower than this many pixels (as coded, before scaling) are not judged: a few
+   * macroblocks scaled up to the analysis size are too little picture (a 16x16 clip that shakes repeats
+   * whole frames legitimately). Default 48 (3 macroblocks).
+   */
+  readonly minPictureSidePx: number;
 };
 
 export type BlockCorruptionPartial = {
@@ -269,12 +275,13 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
   name: 'block-corruption',
   needs: 'video',
   // Derived from the training data by `npm run train:block-corruption` (see the model card).
-  defaults: { enterScore: 0.99989, leaveScore: 0.92588, minDurationSec: 0.04 },
+  defaults: { enterScore: 0.99989, leaveScore: 0.92588, minDurationSec: 0.04, minPictureSidePx: 48 },
   emptyPartial,
   validate: (params) =>
     checkRange('enterScore', params.enterScore, 0, 1) ??
     checkRange('leaveScore', params.leaveScore, 0, 1) ??
     checkRange('minDurationSec', params.minDurationSec, 0, 86_400) ??
+    checkRange('minPictureSidePx', params.minPictureSidePx, 0, 100_000) ??
     (params.leaveScore > params.enterScore ? 'leaveScore must not exceed enterScore' : undefined),
   analyzeChunk: async (chunk, params, ports) => {
     const frames = chunk.video?.frames ?? [];
@@ -290,19 +297,22 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
       transitions: chunkTransitions(chunk),
     };
   },
-  finalize: (partials, params) =>
-    joinRuns(partials)
-      .filter((run) => run.score >= params.enterScore && lastsAtLeast(run, params.minDurationSec))
-      .map(
-        (run): Finding => ({
-          detector: 'block-corruption',
-          startSec: run.startSec,
-          endSec: run.endSec,
-          confidence:
-            params.enterScore < 1
-              ? Math.min(1, Math.max(0, (run.score - params.enterScore) / (1 - params.enterScore)))
-              : 1,
-          details: { peakScore: run.score },
-        }),
-      ),
+  finalize: (partials, params, clip) =>
+    (clip.videoWidth ?? Number.POSITIVE_INFINITY) < params.minPictureSidePx ||
+    (clip.videoHeight ?? Number.POSITIVE_INFINITY) < params.minPictureSidePx
+      ? []
+      : joinRuns(partials)
+          .filter((run) => run.score >= params.enterScore && lastsAtLeast(run, params.minDurationSec))
+          .map(
+            (run): Finding => ({
+              detector: 'block-corruption',
+              startSec: run.startSec,
+              endSec: run.endSec,
+              confidence:
+                params.enterScore < 1
+                  ? Math.min(1, Math.max(0, (run.score - params.enterScore) / (1 - params.enterScore)))
+                  : 1,
+              details: { peakScore: run.score },
+            }),
+          ),
 };

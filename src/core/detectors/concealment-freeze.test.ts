@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { aggregateFindings } from '../aggregate.ts';
 import type { DetectorPorts } from '../detector.ts';
 import type { GreyFrame } from '../media.ts';
 import {
+  clipInfoOf,
   createTestClip,
   detectorFor,
   runTestClip,
@@ -95,5 +97,19 @@ describe('block-corruption: concealment freeze past a keyframe', () => {
     const title = new Uint8Array(W * H).map((_, i) => 40 + (((i % W) * 3 + Math.floor(i / W) * 29) % 140));
     for (let i = 75; i < c.frames!.length; i++) c.frames![i] = title;
     expect(await intervals(c)).toEqual([[2.08, 3.0]]);
+  });
+});
+
+describe('block-corruption on tiny pictures', () => {
+  it('judges nothing in pictures below minPictureSidePx (as coded)', async () => {
+    const c = freezeAt(clip(), 52, 70);
+    const run = await runTestClip(c, [detectorFor('block-corruption')], 1, { ports: lowScores });
+    expect(run.findings).toHaveLength(1);
+    const tiny = aggregateFindings(run.analyses, [detectorFor('block-corruption')], {
+      ...clipInfoOf(c),
+      videoWidth: 16,
+      videoHeight: 16,
+    });
+    expect(tiny).toEqual([]);
   });
 });
