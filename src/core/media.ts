@@ -53,4 +53,7 @@ export interface ClipInfo {
   readonly fps: number;
   readonly hasVideo: boolean;
   readonly hasAudio: boolean;
+  /** Size of the coded picture in pixels (before scaling to the analysis size), when known. */
+  readonly videoWidth?: number;
+  readonly videoHeight?: number;
 }

@@ -2,9 +2,14 @@ import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { FrameClassifier } from '../core/detector.ts';
+import { acceptsGrid, MODEL_INPUT, MODEL_OUTPUT } from '../core/detectors/block-corruption-model-contract.ts';
+import {
+  BLOCK_FEATURE_CHANNELS,
+  cellGrid,
+  computeModelInput,
+  featureLength,
+} from '../core/detectors/block-features.ts';
 import type { GreyFrame } from '../core/media.ts';
-import { acceptsGrid, MODEL_INPUT, MODEL_OUTPUT } from '../ml/block-corruption-model.ts';
-import { BLOCK_FEATURE_CHANNELS, cellGrid, computeModelInput, featureLength } from '../ml/block-features.ts';
 
 /**
  * The `frameClassifier` port of `block-corruption`, backed by the ONNX model in

@@ -94,6 +94,8 @@ describe('probeMedia', () => {
       fps: 25,
       hasVideo: true,
       hasAudio: true,
+      videoWidth: info.video?.width,
+      videoHeight: info.video?.height,
     });
   });
 

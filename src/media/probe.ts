@@ -283,5 +283,6 @@ export function toClipInfo(info: MediaInfo): ClipInfo {
     fps: info.video?.fps ?? 0,
     hasVideo: info.video !== undefined,
     hasAudio: info.audio !== undefined,
+    ...(info.video !== undefined ? { videoWidth: info.video.width, videoHeight: info.video.height } : {}),
   };
 }

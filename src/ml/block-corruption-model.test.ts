@@ -3,6 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BLOCK_FEATURE_CHANNELS,
+  cellGrid,
+  computeBlockFeatures,
+  computeModelInput,
+  featureLength,
+} from '../core/detectors/block-features.ts';
 import { createSeededRandom } from '../media/fixtures/seeded-random.ts';
 import {
   acceptsGrid,
@@ -17,13 +24,6 @@ import {
   TOP_K,
   topKMean,
 } from './block-corruption-model.ts';
-import {
-  BLOCK_FEATURE_CHANNELS,
-  cellGrid,
-  computeBlockFeatures,
-  computeModelInput,
-  featureLength,
-} from './block-features.ts';
 
 function randomWeights(seed: number): BlockCorruptionWeights {
   const random = createSeededRandom(seed);

@@ -1,6 +1,16 @@
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import onnxProto from 'onnx-proto';
-import { BLOCK_FEATURE_CHANNELS, scaledFeature } from './block-features.ts';
+import {
+  acceptsGrid,
+  MODEL_INPUT,
+  MODEL_OUTPUT,
+  outputGrid,
+  STRIDE,
+  TOP_K,
+} from '../core/detectors/block-corruption-model-contract.ts';
+import { BLOCK_FEATURE_CHANNELS, scaledFeature } from '../core/detectors/block-features.ts';
+
+export { acceptsGrid, MODEL_INPUT, MODEL_OUTPUT, outputGrid, STRIDE, TOP_K };
 
 /**
  * The block-corruption model: its architecture, a float64 forward pass used by training, and the ONNX graph
@@ -23,8 +33,6 @@ const { onnx } = onnxProto;
 
 export const HIDDEN_CHANNELS = 16;
 export const KERNEL = 3;
-export const STRIDE = 2;
-export const TOP_K = 8;
 /** ONNX operator set: opset 17 (onnxruntime 1.30 supports it; `ReduceMean` still takes `axes` as attribute). */
 export const OPSET = 17;
 
@@ -40,11 +48,6 @@ export interface BlockCorruptionWeights {
 
 /** Number of conv1 weights. */
 export const CONV1_SIZE = HIDDEN_CHANNELS * BLOCK_FEATURE_CHANNELS * KERNEL * KERNEL;
-
-/** Output positions of a `rows x cols` cell grid: `ceil(rows / 2) x ceil(cols / 2)`. */
-export function outputGrid(rows: number, cols: number): { rows: number; cols: number } {
-  return { rows: Math.ceil(rows / STRIDE), cols: Math.ceil(cols / STRIDE) };
-}
 
 /** Step 1 on raw sums (any numeric array, channel-major): `log(1 + sum / terms)`. */
 export function scaleFeatures(raw: ArrayLike<number>, rows: number, cols: number): Float64Array {
@@ -143,16 +146,6 @@ export function frameScore(
   cols: number,
 ): number {
   return sigmoid(topKMean(cellLogits(weights, scaleFeatures(raw, rows, cols), rows, cols)));
-}
-
-/** Names of the graph's input and output. */
-export const MODEL_INPUT = 'cells';
-export const MODEL_OUTPUT = 'score';
-
-/** Smallest cell grid the graph accepts: `TopK` needs at least {@link TOP_K} output positions. */
-export function acceptsGrid(rows: number, cols: number): boolean {
-  const grid = outputGrid(rows, cols);
-  return grid.rows * grid.cols >= TOP_K;
 }
 
 /**

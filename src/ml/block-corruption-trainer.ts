@@ -1,3 +1,9 @@
+import {
+  BLOCK_FEATURE_CHANNELS,
+  CHANNEL_TERMS,
+  MAX_RAW_SUM,
+  scaledFeature,
+} from '../core/detectors/block-features.ts';
 import { createSeededRandom, type SeededRandom } from '../media/fixtures/seeded-random.ts';
 import {
   type BlockCorruptionWeights,
@@ -12,7 +18,6 @@ import {
   windowLogit,
 } from './block-corruption-model.ts';
 import type { TrainingFrame } from './block-corruption-training-set.ts';
-import { BLOCK_FEATURE_CHANNELS, CHANNEL_TERMS, MAX_RAW_SUM, scaledFeature } from './block-features.ts';
 
 /**
  * Deterministic training of the block-corruption model: fixed seed, fixed frame order per epoch, float64

@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  BLOCK_FEATURE_CHANNELS,
+  cellGrid,
+  computeBlockFeatures,
+  featureLength,
+} from '../core/detectors/block-features.ts';
 import type { GreyFrame } from '../core/media.ts';
 import { ffmpegPath } from '../media/ffmpeg-binaries.ts';
 import { runChecked } from '../media/fixtures/tool-runner.ts';
-import { BLOCK_FEATURE_CHANNELS, cellGrid, computeBlockFeatures, featureLength } from './block-features.ts';
 import { CORRUPTED_BELOW_PSNR_DB, makeSyntheticClip, type SyntheticClipSpec } from './synthetic-clips.ts';
 
 /**

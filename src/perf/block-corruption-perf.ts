@@ -5,7 +5,11 @@
  * - inference: one onnxruntime run over a chunk's batch of feature maps;
  * - scoreFrames: the port as the detector calls it (features + inference), per 25-frame chunk;
  * - temporal test: the detector's frozen-seam test over the same chunk and its `nextFrame`
- *   (src/core/detectors/frozen-seam.ts), which runs next to the model.
+ *   (src/core/detectors/frozen-seam.ts), which runs next to the model;
+ * - concealment freeze: the whole-picture freeze statistics of every transition of the chunk
+ *   (src/core/detectors/concealment-freeze.ts);
+ * - av-sync natural: the natural-content partial of `av-sync` (frame differences and 10-ms audio energy,
+ *   src/core/detectors/av-sync-natural.ts) over the chunk's frames and one second of audio.
  * The effect on the monolith's throughput against the physical limit is measured by `npm run bench:perf`
  * (the detector is part of every default run). Numbers are printed, never asserted.
  */
@@ -13,14 +17,20 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Bench } from 'tinybench';
-import { seamFrames } from '../core/detectors/block-corruption-detector.ts';
+import { naturalSyncPartial } from '../core/detectors/av-sync-natural.ts';
+import { chunkTransitions, seamFrames } from '../core/detectors/block-corruption-detector.ts';
+import { MODEL_INPUT } from '../core/detectors/block-corruption-model-contract.ts';
+import {
+  BLOCK_FEATURE_CHANNELS,
+  cellGrid,
+  computeModelInput,
+  featureLength,
+} from '../core/detectors/block-features.ts';
 import type { GreyFrame } from '../core/media.ts';
 import { createOnnxFrameClassifier, DEFAULT_MODEL_PATH } from '../infra/onnx-frame-classifier.ts';
 import { defaultDecodeOptions, openClipDecoder } from '../media/decoder.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
 import { probeMedia } from '../media/probe.ts';
-import { MODEL_INPUT } from '../ml/block-corruption-model.ts';
-import { BLOCK_FEATURE_CHANNELS, cellGrid, computeModelInput, featureLength } from '../ml/block-features.ts';
 
 const BATCH = 25;
 const dir = path.resolve('fixtures/clips');
@@ -33,6 +43,9 @@ const frames: GreyFrame[] = [];
   for await (const chunk of decoder.chunks()) frames.push(...(chunk.video?.frames ?? []));
 }
 const batch = frames.slice(100, 100 + BATCH);
+const audio = Int16Array.from({ length: 16_000 }, (_, i) =>
+  Math.round(3000 * Math.sin(i / 7) + ((i * 7919) % 401) - 200),
+);
 const { width, height } = batch[0]!;
 const grid = cellGrid(width, height);
 const perFrame = featureLength(grid);
@@ -69,6 +82,23 @@ bench
       startSec: 4,
       endSec: 5,
       video: { frames: batch, nextFrame: frames[100 + BATCH]! },
+    });
+  })
+  .add(`concealment freeze (${BATCH} frames)`, () => {
+    chunkTransitions({
+      index: 4,
+      startSec: 4,
+      endSec: 5,
+      video: { frames: batch, nextFrame: frames[100 + BATCH]! },
+    });
+  })
+  .add(`av-sync natural (${BATCH} frames + 1 s audio)`, () => {
+    naturalSyncPartial({
+      index: 4,
+      startSec: 4,
+      endSec: 5,
+      video: { frames: batch, nextFrame: frames[100 + BATCH]! },
+      audio: { sampleRate: 16_000, startSec: 4, samples: audio },
     });
   });
 await bench.run();

@@ -1,6 +1,7 @@
 import type { Detector } from '../detector.ts';
 import type { Finding, Segment } from '../finding.ts';
 import type { GreyFrame, PcmAudio } from '../media.ts';
+import { estimateNaturalOffset, type NaturalSyncPartial, naturalSyncPartial } from './av-sync-natural.ts';
 import {
   collectFrameRuns,
   type InteriorRunFilter,
@@ -64,6 +65,11 @@ export type AvSyncParams = {
   readonly acceptableLeadMs: number;
   /** Acceptability limit for audio behind video, ms (ITU-R BT.1359-1: 185). */
   readonly acceptableLagMs: number;
+  /**
+   * Least confidence (0..1) of the natural-content estimate (no markers in the clip) for a finding.
+   * Default 0.5.
+   */
+  readonly naturalMinConfidence: number;
 };
 
 export type AvSyncPartial = {
@@ -75,6 +81,8 @@ export type AvSyncPartial = {
   readonly flashes: readonly PackedSegment[];
   /** Runs of loud audio (gaps bridged) as packed `[startSec, endSec]`, in time order, filtered alike. */
   readonly beeps: readonly PackedSegment[];
+  /** The natural-content method's contribution (`av-sync-natural.ts`); absent in old partials. */
+  readonly natural?: NaturalSyncPartial;
 };
 
 const emptyPartial: AvSyncPartial = { flashes: [], beeps: [] };
@@ -204,7 +212,7 @@ function finalizeAvSync(partials: readonly AvSyncPartial[], params: AvSyncParams
     params.beepGapMs / 1000,
   ).filter((beep) => isBeepLength(beep, params));
   const pairs = pairFlashesWithBeeps(flashes, beeps, params.pairWindowMs / 1000);
-  if (pairs.length === 0) return [];
+  if (pairs.length === 0) return finalizeNatural(partials, params);
 
   const offsetMs = median(pairs.map((pair) => pair.offsetSec)) * 1000;
   const audioLate = offsetMs > 0;
@@ -235,6 +243,35 @@ function finalizeAvSync(partials: readonly AvSyncPartial[], params: AvSyncParams
   ];
 }
 
+/** Without markers: the offset estimated from natural content, reported when detectable and confident. */
+function finalizeNatural(partials: readonly AvSyncPartial[], params: AvSyncParams): Finding[] {
+  const natural = partials.flatMap((partial) => (partial.natural === undefined ? [] : [partial.natural]));
+  const estimate = estimateNaturalOffset(natural);
+  if (estimate === undefined || estimate.confidence < params.naturalMinConfidence) return [];
+  const { offsetMs } = estimate;
+  const audioLate = offsetMs > 0;
+  const limitMs = audioLate ? params.audioLagLimitMs : params.audioLeadLimitMs;
+  if (Math.abs(offsetMs) <= limitMs) return [];
+  return [
+    {
+      detector: 'av-sync',
+      startSec: estimate.startSec,
+      endSec: estimate.endSec,
+      confidence: estimate.confidence,
+      details: {
+        method: 'natural',
+        offsetMs,
+        zScore: estimate.zScore,
+        visualEvents: estimate.visualEvents,
+        matchedEvents: estimate.matchedEvents,
+        audioLeadLimitMs: params.audioLeadLimitMs,
+        audioLagLimitMs: params.audioLagLimitMs,
+        acceptable: audioLate ? offsetMs <= params.acceptableLagMs : -offsetMs <= params.acceptableLeadMs,
+      },
+    },
+  ];
+}
+
 function validateAvSync(params: AvSyncParams): string | undefined {
   return (
     checkRange('flashLumaMin', params.flashLumaMin, 0, 255) ??
@@ -248,7 +285,8 @@ function validateAvSync(params: AvSyncParams): string | undefined {
     checkRange('audioLeadLimitMs', params.audioLeadLimitMs, 0, 10_000) ??
     checkRange('audioLagLimitMs', params.audioLagLimitMs, 0, 10_000) ??
     checkRange('acceptableLeadMs', params.acceptableLeadMs, 0, 10_000) ??
-    checkRange('acceptableLagMs', params.acceptableLagMs, 0, 10_000)
+    checkRange('acceptableLagMs', params.acceptableLagMs, 0, 10_000) ??
+    checkRange('naturalMinConfidence', params.naturalMinConfidence, 0, 1)
   );
 }
 
@@ -268,6 +306,7 @@ export const avSyncDetector: Detector<AvSyncParams, AvSyncPartial> = {
     audioLagLimitMs: 125,
     acceptableLeadMs: 90,
     acceptableLagMs: 185,
+    naturalMinConfidence: 0.5,
   },
   emptyPartial,
   validate: validateAvSync,
@@ -282,7 +321,7 @@ export const avSyncDetector: Detector<AvSyncParams, AvSyncPartial> = {
           isBeepLength({ startSec, endSec }, params),
         )
       : [];
-    return Promise.resolve({ flashes, beeps });
+    return Promise.resolve({ flashes, beeps, natural: naturalSyncPartial(chunk) });
   },
   finalize: (partials, params) => finalizeAvSync(partials, params),
 };

@@ -1,6 +1,7 @@
 import type { Detector, DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { Finding, Segment } from '../finding.ts';
 import type { MediaChunk } from '../media.ts';
+import { freezeRuns, type JudgedTransition, transitionStats } from './concealment-freeze.ts';
 import { bandWasMoving, frozenSeam, movingCellsPerRow } from './frozen-seam.ts';
 import {
   lastsAtLeast,
@@ -55,6 +56,12 @@ export type BlockCorruptionParams = {
   readonly leaveScore: number;
   /** Shortest finding to report, seconds (one frame at 25 fps: 0.04). */
   readonly minDurationSec: number;
+  /**
+   * Pictures narrower or lower than this many pixels (as coded, before scaling) are not judged: a few
+   * macroblocks scaled up to the analysis size are too little picture (a 16x16 clip that shakes repeats
+   * whole frames legitimately). Default 48 (3 macroblocks).
+   */
+  readonly minPictureSidePx: number;
 };
 
 export type BlockCorruptionPartial = {
@@ -74,6 +81,12 @@ export type BlockCorruptionPartial = {
   readonly seams?: readonly (readonly number[])[];
   /** Moving cells per cell row between the last frame and `nextFrame`, and the grid's columns. */
   readonly lastMovingCells?: { readonly perRow: readonly number[]; readonly cols: number };
+  /**
+   * Every transition the chunk judges (each frame after the first against the one before, and `nextFrame`
+   * against the last frame), `[ptsSec, endSec, same, mad, shift, texture]` (see
+   * `concealment-freeze.ts`, rounded to 4 decimals); `endSec` is -1 for `nextFrame`.
+   */
+  readonly transitions?: readonly (readonly number[])[];
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -153,6 +166,44 @@ export function seamFrames(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'sea
   };
 }
 
+/** The whole-picture freeze test's statistics of every transition the chunk judges. */
+export function chunkTransitions(chunk: MediaChunk): number[][] {
+  const frames = chunk.video?.frames ?? [];
+  const next = chunk.video?.nextFrame;
+  const judged = next === undefined ? frames : [...frames, next];
+  const out: number[][] = [];
+  for (let j = 1; j < judged.length; j++) {
+    const t = transitionStats(judged[j - 1]!, judged[j]!);
+    const endSec = j === frames.length ? -1 : (judged[j + 1]?.ptsSec ?? chunk.endSec);
+    // Four decimals are plenty for thresholds and keep the partial small (it crosses S3 in distributed runs).
+    const round = (value: number): number => Math.round(value * 1e4) / 1e4;
+    out.push([judged[j]!.ptsSec, endSec, round(t.same), round(t.mad), round(t.shift), round(t.texture)]);
+  }
+  return out;
+}
+
+/** Freeze runs over the whole clip (concealment that repeats the whole picture), as runs of score 1. */
+function concealmentRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
+  const transitions: JudgedTransition[] = [];
+  partials.forEach((partial, k) => {
+    for (const [startSec, endSec, same, mad, shift, texture] of partial.transitions ?? []) {
+      if (texture === undefined) throw new Error('malformed transition in partial');
+      const end = endSec! >= 0 ? endSec! : partials[k + 1]?.firstFrame?.[1];
+      if (end === undefined) continue;
+      transitions.push({
+        startSec: startSec!,
+        endSec: end,
+        same: same!,
+        mad: mad!,
+        shift: shift!,
+        texture,
+      });
+    }
+  });
+  transitions.sort((a, b) => a.startSec - b.startSec);
+  return freezeRuns(transitions).map(([startSec, endSec]) => ({ startSec, endSec, score: 1 }));
+}
+
 /**
  * Seam runs over the whole clip, as runs of score 1: each starts at a frame whose band stopped and goes on
  * over the directly following seam frames.
@@ -200,6 +251,7 @@ function joinRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment
   const all: Segment[] = [
     ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
     ...seamRuns(partials),
+    ...concealmentRuns(partials),
   ];
   all.sort((a, b) => a.startSec - b.startSec);
   const joined: Required<Segment>[] = [];
@@ -223,12 +275,13 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
   name: 'block-corruption',
   needs: 'video',
   // Derived from the training data by `npm run train:block-corruption` (see the model card).
-  defaults: { enterScore: 0.99989, leaveScore: 0.92588, minDurationSec: 0.04 },
+  defaults: { enterScore: 0.99989, leaveScore: 0.92588, minDurationSec: 0.04, minPictureSidePx: 48 },
   emptyPartial,
   validate: (params) =>
     checkRange('enterScore', params.enterScore, 0, 1) ??
     checkRange('leaveScore', params.leaveScore, 0, 1) ??
     checkRange('minDurationSec', params.minDurationSec, 0, 86_400) ??
+    checkRange('minPictureSidePx', params.minPictureSidePx, 0, 100_000) ??
     (params.leaveScore > params.enterScore ? 'leaveScore must not exceed enterScore' : undefined),
   analyzeChunk: async (chunk, params, ports) => {
     const frames = chunk.video?.frames ?? [];
@@ -241,21 +294,25 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
       runs: scoreRuns(chunk, scores, params),
       firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
       ...seamFrames(chunk),
+      transitions: chunkTransitions(chunk),
     };
   },
-  finalize: (partials, params) =>
-    joinRuns(partials)
-      .filter((run) => run.score >= params.enterScore && lastsAtLeast(run, params.minDurationSec))
-      .map(
-        (run): Finding => ({
-          detector: 'block-corruption',
-          startSec: run.startSec,
-          endSec: run.endSec,
-          confidence:
-            params.enterScore < 1
-              ? Math.min(1, Math.max(0, (run.score - params.enterScore) / (1 - params.enterScore)))
-              : 1,
-          details: { peakScore: run.score },
-        }),
-      ),
+  finalize: (partials, params, clip) =>
+    (clip.videoWidth ?? Number.POSITIVE_INFINITY) < params.minPictureSidePx ||
+    (clip.videoHeight ?? Number.POSITIVE_INFINITY) < params.minPictureSidePx
+      ? []
+      : joinRuns(partials)
+          .filter((run) => run.score >= params.enterScore && lastsAtLeast(run, params.minDurationSec))
+          .map(
+            (run): Finding => ({
+              detector: 'block-corruption',
+              startSec: run.startSec,
+              endSec: run.endSec,
+              confidence:
+                params.enterScore < 1
+                  ? Math.min(1, Math.max(0, (run.score - params.enterScore) / (1 - params.enterScore)))
+                  : 1,
+              details: { peakScore: run.score },
+            }),
+          ),
 };

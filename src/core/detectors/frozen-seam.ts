@@ -44,9 +44,39 @@ export const MIN_BAND_TEXTURE = 0.25;
 const CELL = 4;
 
 /**
- * Sum of absolute differences over one cell, 0 exactly when the cell is unchanged. With 32-bit views of
- * both frames (4-byte aligned rows) an unchanged cell is recognised from four word comparisons, which is
- * the common case in the rows this module scans (static areas, the frozen band).
+ * True when the 16 pixels of cell `(r, c)` are bit-identical in both frames. With 32-bit views of both
+ * frames (4-byte aligned rows, {@link wordViews}) that is four word comparisons.
+ */
+export function isUnchangedCell(
+  a: Uint8Array,
+  b: Uint8Array,
+  words: readonly [Uint32Array, Uint32Array] | undefined,
+  width: number,
+  r: number,
+  c: number,
+): boolean {
+  if (words !== undefined) {
+    const [wa, wb] = words;
+    const stride = width >>> 2;
+    const w = r * CELL * stride + c;
+    return (
+      wa[w] === wb[w] &&
+      wa[w + stride] === wb[w + stride] &&
+      wa[w + 2 * stride] === wb[w + 2 * stride] &&
+      wa[w + 3 * stride] === wb[w + 3 * stride]
+    );
+  }
+  for (let y = 0; y < CELL; y++) {
+    const base = (r * CELL + y) * width + c * CELL;
+    for (let x = 0; x < CELL; x++) if (a[base + x] !== b[base + x]) return false;
+  }
+  return true;
+}
+
+/**
+ * Sum of absolute differences over one cell, 0 exactly when the cell is unchanged. With word views an
+ * unchanged cell is recognised from four comparisons ({@link isUnchangedCell}), the common case in the rows
+ * this module scans (static areas, the frozen band).
  */
 function cellDiff(
   a: Uint8Array,
@@ -56,19 +86,7 @@ function cellDiff(
   r: number,
   c: number,
 ): number {
-  if (words !== undefined) {
-    const [wa, wb] = words;
-    const stride = width >>> 2;
-    const w = r * CELL * stride + c;
-    if (
-      wa[w] === wb[w] &&
-      wa[w + stride] === wb[w + stride] &&
-      wa[w + 2 * stride] === wb[w + 2 * stride] &&
-      wa[w + 3 * stride] === wb[w + 3 * stride]
-    ) {
-      return 0;
-    }
-  }
+  if (words !== undefined && isUnchangedCell(a, b, words, width, r, c)) return 0;
   let sum = 0;
   for (let y = 0; y < CELL; y++) {
     const base = (r * CELL + y) * width + c * CELL;
@@ -78,7 +96,11 @@ function cellDiff(
 }
 
 /** 32-bit views of two same-size frames when their rows are 4-byte aligned, for {@link cellDiff}. */
-function wordViews(a: Uint8Array, b: Uint8Array, width: number): [Uint32Array, Uint32Array] | undefined {
+export function wordViews(
+  a: Uint8Array,
+  b: Uint8Array,
+  width: number,
+): [Uint32Array, Uint32Array] | undefined {
   if (width % 4 !== 0 || a.byteOffset % 4 !== 0 || b.byteOffset % 4 !== 0) return undefined;
   return [
     new Uint32Array(a.buffer, a.byteOffset, a.length >>> 2),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GreyFrame } from '../core/media.ts';
+import type { GreyFrame } from '../media.ts';
 import {
   BLOCK_FEATURE_CHANNELS,
   cellGrid,

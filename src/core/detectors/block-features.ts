@@ -1,4 +1,4 @@
-import type { GreyFrame } from '../core/media.ts';
+import type { GreyFrame } from '../media.ts';
 
 /**
  * The fixed feature filters in front of the block-corruption model. They run in plain TypeScript (the
