@@ -88,7 +88,7 @@ describe('archbench --backend', () => {
       ]);
       expect(result.code).toBe(2);
       const stderr = lines(result.stderr);
-      expect(stderr[0]).toMatch(/^Estimated AWS cost of this run \(price book aws-us-east-1-2026-11\): \$\d/);
+      expect(stderr[0]).toMatch(/^Estimated AWS cost of this run \(price book aws-us-east-1-2026-12\): \$\d/);
       // Two 1 s chunks, every registered detector in the workflow.
       expect(result.stderr).toMatch(/ 2 Step Functions execution\(s\) x \d+ billed transitions/);
       expect(stderr.at(-1)).toBe(
