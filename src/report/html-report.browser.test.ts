@@ -96,4 +96,13 @@ describe.skipIf(skipWithoutChromium('HTML report browser test'))('HTML report in
     expect(await page.evaluate('document.querySelectorAll("img").length')).toBe(0);
     expect(await page.evaluate('document.scripts.length')).toBe(5);
   });
+
+  it('fits a phone-width screen: nothing wider than the viewport (wide tables scroll inside themselves)', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
 });

@@ -207,7 +207,7 @@ function statusBanners(results: BenchResults): SafeHtml {
     (clip) => clip.runs.distributed.status === 'failed' || clip.runs.monolith.status === 'failed',
   );
   const equivalence = results.equivalence.identical
-    ? html`<p class="banner ok">Equivalence: both designs found exactly the same defects on every clip that ran (${clips} clip${
+    ? html`<p class="banner ok">Equivalence: every design found exactly the same defects on every clip that ran (${clips} clip${
         clips === 1 ? '' : 's'
       } in the scenario).</p>`
     : html`<div class="banner bad"><p>Equivalence: the designs found different defects, so the comparison is not like for like:</p><ul>${results.equivalence.differences.map(
@@ -1148,6 +1148,15 @@ dd { margin: 0; word-break: break-word; }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, 1fr); } .charts, .two-col { grid-template-columns: 1fr; } }
+@media (max-width: 600px) {
+  main { padding: 16px 12px 48px; }
+  nav { display: flex; flex-wrap: wrap; gap: 2px 12px; }
+  nav a { margin-right: 0; }
+  .cards { grid-template-columns: 1fr; }
+  table { display: block; overflow-x: auto; }
+  dl { grid-template-columns: 1fr; }
+  code, .source { word-break: break-word; min-width: 0; }
+}
 @media print {
   main { max-width: none; padding: 0; }
   nav { display: none; }
