@@ -98,11 +98,15 @@ describe.skipIf(skipWithoutChromium('HTML report browser test'))('HTML report in
   });
 
   it('fits a phone-width screen: nothing wider than the viewport (wide tables scroll inside themselves)', async () => {
-    await page.setViewportSize({ width: 375, height: 800 });
+    const phone = await report.context.newPage();
+    report.watch(phone);
     try {
-      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await phone.setViewportSize({ width: 375, height: 800 });
+      await phone.goto(report.fileUrl);
+      await phone.waitForSelector('body[data-charts-drawn]');
+      expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     } finally {
-      await page.setViewportSize({ width: 1280, height: 900 });
+      await phone.close();
     }
   });
 });
