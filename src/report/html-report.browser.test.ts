@@ -98,11 +98,13 @@ describe.skipIf(skipWithoutChromium('HTML report browser test'))('HTML report in
   });
 
   it('fits a phone-width screen: nothing wider than the viewport (wide tables scroll inside themselves)', async () => {
-    const phone = await report.context.newPage();
-    report.watch(phone);
+    if (report === undefined) throw new Error('the report did not open');
+    const opened = report;
+    const phone = await opened.context.newPage();
+    opened.watch(phone);
     try {
       await phone.setViewportSize({ width: 375, height: 800 });
-      await phone.goto(report.fileUrl);
+      await phone.goto(opened.fileUrl);
       await phone.waitForSelector('body[data-charts-drawn]');
       expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     } finally {
