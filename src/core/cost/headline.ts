@@ -50,8 +50,16 @@ function savingText(saving: number): string {
     : `${pct(saving)} (the monolith costs ${(1 - saving / 100).toFixed(1)} times as much)`;
 }
 
-/** Where a break-even curve says the cheaper design changes, as a clause. */
-function flipClause(curve: BreakEvenCurve, axis: string, format: (x: number) => string): string {
+/**
+ * Where a break-even curve says the cheaper design changes, as a clause: `axis` follows a value ("29
+ * streams"), `everyAxis` names the axis over a range ("every stream count from 1 to 5,000").
+ */
+function flipClause(
+  curve: BreakEvenCurve,
+  axis: string,
+  everyAxis: string,
+  format: (x: number) => string,
+): string {
   const flip = curve.flip;
   const first = curve.points[0];
   const last = curve.points[curve.points.length - 1];
@@ -59,9 +67,9 @@ function flipClause(curve: BreakEvenCurve, axis: string, format: (x: number) => 
     const cheaper = first?.cheaper ?? 'equal';
     const range = `${format(first?.x ?? 0)} to ${format(last?.x ?? 0)}`;
     return cheaper === 'monolith'
-      ? `the monolith is cheaper at every ${axis} from ${range}`
+      ? `the monolith is cheaper at every ${everyAxis} from ${range}`
       : cheaper === 'distributed'
-        ? `serverless is cheaper at every ${axis} from ${range}`
+        ? `serverless is cheaper at every ${everyAxis} from ${range}`
         : `the two cost the same from ${range}`;
   }
   const below = flip.cheaperBelow === 'distributed' ? 'serverless' : flip.cheaperBelow;
@@ -88,7 +96,7 @@ export function buildHeadline(input: HeadlineInput, load: Load): Headline {
   const { serverlessFriendly, monolithFriendly } = input.sensitivity;
   const sentences = [
     `At ${count(load.streams)} streams live ${pct(load.dutyCycle * 100)} of ${count(load.hoursPerMonth)} hours, the monolith costs ${money(monolith.totalPerStreamHour)} per stream-hour: ${relation(savingsVsFirst)} Prime Video's first design, ${first.id} (${money(first.cost.totalPerStreamHour)}), and ${relation(savingsVsCheapest)} the cheapest serverless design, ${cheapest.id} (${money(cheapest.cost.totalPerStreamHour)}).`,
-    `Against ${cheapest.id}, ${flipClause(input.breakEven.overStreams, 'streams', count)}; over the duty cycle ${flipClause(input.breakEven.overDutyCycle, 'duty cycle', (x) => pct(x * 100))}.`,
+    `Against ${cheapest.id}, ${flipClause(input.breakEven.overStreams, 'streams', 'stream count', count)}; over the duty cycle ${flipClause(input.breakEven.overDutyCycle, 'duty cycle', 'duty cycle', (x) => pct(x * 100))}.`,
     `With every assumption at its serverless-friendly end the saving against the cheapest design is ${savingText(serverlessFriendly.point.savingsVsCheapestPercent)} (${serverlessFriendly.point.cheapestId}); at the monolith-friendly end ${savingText(monolithFriendly.point.savingsVsCheapestPercent)} (both modelled).`,
   ];
   if (infeasible.length > 0) {
