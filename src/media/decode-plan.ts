@@ -110,6 +110,33 @@ export interface DecodeStart {
 /** File descriptors of the output pipes (0-2 are stdin, stdout, stderr). */
 export const pipeFd = { video: 3, pts: 4, audio: 5 } as const;
 
+/**
+ * Output options writing `format` to pipe `fd` through ffmpeg's `fifo` muxer: a writer thread with a queue
+ * of `OUTPUT_QUEUE_PACKETS` packets, so decoding goes on while the reader is busy (in the monolith, between
+ * two reads of the pipe the detectors run for a few milliseconds; a pipe holds about one frame, and a
+ * decoder writing into it directly waited for every such pause). Nothing is dropped: a full queue blocks the
+ * decoder (`drop_pkts_on_overflow` is off by default). Each packet is flushed to the pipe as it is written.
+ */
+function queuedOutput(format: string, fd: number): string[] {
+  return [
+    '-f',
+    'fifo',
+    '-fifo_format',
+    format,
+    '-queue_size',
+    String(OUTPUT_QUEUE_PACKETS),
+    '-format_opts',
+    'flush_packets=1',
+    `pipe:${fd}`,
+  ];
+}
+
+/**
+ * Packets queued per output: 50 grey frames at the 320-px analysis size are about 2.9 MB, two seconds of
+ * 25-fps video, far more than the longest pause of a reader between two reads.
+ */
+export const OUTPUT_QUEUE_PACKETS = 50;
+
 function secondsArg(seconds: number): string {
   return seconds.toFixed(6);
 }
@@ -189,7 +216,7 @@ export function buildDecodeArgs(info: MediaInfo, options: DecodeOptions, start: 
       ['vpts', 'framecrc', pipeFd.pts],
     ] as const) {
       args.push('-map', `[${label}]`, '-c:v', 'rawvideo', '-enc_time_base:v', video.timeBase);
-      args.push('-f', format, '-flush_packets', '1', `pipe:${fd}`);
+      args.push(...queuedOutput(format, fd));
     }
   }
   if (audio) {
@@ -198,11 +225,7 @@ export function buildDecodeArgs(info: MediaInfo, options: DecodeOptions, start: 
       '[aout]',
       '-c:a',
       'pcm_s16le',
-      '-f',
-      's16le',
-      '-flush_packets',
-      '1',
-      `pipe:${pipeFd.audio}`,
+      ...queuedOutput('s16le', pipeFd.audio),
     );
   }
   return args;
