@@ -19,8 +19,11 @@ import { runChecked } from '../media/fixtures/tool-runner.ts';
 
 /** Debian packages whose pictures are used, and what for. */
 export const PICTURE_PACKAGES = {
-  /** Calibration (training) only: photographs of mate-backgrounds' `nature` folder. */
-  calibration: ['mate-backgrounds'],
+  /**
+   * Calibration (training) only: photographs of mate-backgrounds' `nature` folder; documentation
+   * screenshots of valgrind and nodejs (screen content).
+   */
+  calibration: ['mate-backgrounds', 'valgrind', 'nodejs'],
   /** Evaluation only: wallpapers of ukui-wallpapers and lomiri-wallpapers-20.04, screenshots of gnome-user-docs. */
   evaluation: ['ukui-wallpapers', 'lomiri-wallpapers-20.04', 'gnome-user-docs'],
 } as const;

@@ -40,11 +40,15 @@ export function describeSource(spec: RealClipSpec): string {
   const names = spec.shots.map((shot) => {
     const pkg = shot.picture.includes('/mate/')
       ? 'mate-backgrounds'
-      : shot.picture.includes('/help/')
-        ? 'gnome-user-docs'
-        : /Fossa|Kleiber|Infinite-Sea|Painting-Colors/.test(shot.picture)
-          ? 'lomiri-wallpapers-20.04'
-          : 'ukui-wallpapers';
+      : shot.picture.includes('/doc/valgrind/')
+        ? 'valgrind'
+        : shot.picture.includes('/doc/nodejs/')
+          ? 'nodejs'
+          : shot.picture.includes('/help/')
+            ? 'gnome-user-docs'
+            : /Fossa|Kleiber|Infinite-Sea|Painting-Colors/.test(shot.picture)
+              ? 'lomiri-wallpapers-20.04'
+              : 'ukui-wallpapers';
     return `${pkg} ${path.basename(shot.picture)} (${shot.motion}${shot.pixelBlock ? `, ${shot.pixelBlock}-px pixel art` : ''})`;
   });
   return names.join(' + ');

@@ -271,41 +271,91 @@ const MOTIONS: readonly Shot['motion'][] = ['pan', 'zoom', 'shake', 'pan', 'stil
  * thresholds were checked on these (`npm run eval:block-corruption -- --set calibration`), never on the
  * evaluation clips' pictures.
  */
-export const CALIBRATION_CLIPS: readonly RealClipSpec[] = MATE_PHOTOS.flatMap(
-  (picture, i): RealClipSpec[] => {
-    const [width, height] = TRAINING_SIZES[i % TRAINING_SIZES.length]!;
-    const codec = TRAINING_CODECS[i % TRAINING_CODECS.length]!;
-    const motion = MOTIONS[i % MOTIONS.length]!;
-    const other = MATE_PHOTOS[(i + 5) % MATE_PHOTOS.length]!;
-    return [
-      {
-        id: `calib-${i}-damaged`,
-        shots: [shot(picture, 2, motion), shot(other, 2, MOTIONS[(i + 1) % MOTIONS.length]!)],
-        width,
-        height,
-        fps: i % 3 === 0 ? 30 : 25,
-        codec,
-        grain: (i * 3) % 10,
-        damage: [
-          {
-            startSec: 1 + (i % 2) * 0.5,
-            endSec: 2.5 + (i % 2) * 0.5,
-            seed: 5000 + i,
-            bytesPerPacket: 4 + ((i * 7) % 28),
-          },
-        ],
-      },
-      {
-        id: `calib-${i}-clean`,
-        shots: [shot(other, 3, motion, i % 4 === 3 ? 8 : undefined)],
-        width: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![0],
-        height: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![1],
-        fps: 25,
-        codec:
-          codec.name === 'h264' ? { ...codec, crf: 38 + (i % 4) } : { ...codec, quantizer: 18 + (i % 8) },
-        grain: i % 2 === 0 ? 20 : 0,
-        damage: [],
-      },
-    ];
+const MATE_CLIPS: readonly RealClipSpec[] = MATE_PHOTOS.flatMap((picture, i): RealClipSpec[] => {
+  const [width, height] = TRAINING_SIZES[i % TRAINING_SIZES.length]!;
+  const codec = TRAINING_CODECS[i % TRAINING_CODECS.length]!;
+  const motion = MOTIONS[i % MOTIONS.length]!;
+  const other = MATE_PHOTOS[(i + 5) % MATE_PHOTOS.length]!;
+  return [
+    {
+      id: `calib-${i}-damaged`,
+      shots: [shot(picture, 2, motion), shot(other, 2, MOTIONS[(i + 1) % MOTIONS.length]!)],
+      width,
+      height,
+      fps: i % 3 === 0 ? 30 : 25,
+      codec,
+      grain: (i * 3) % 10,
+      damage: [
+        {
+          startSec: 1 + (i % 2) * 0.5,
+          endSec: 2.5 + (i % 2) * 0.5,
+          seed: 5000 + i,
+          bytesPerPacket: 4 + ((i * 7) % 28),
+        },
+      ],
+    },
+    {
+      id: `calib-${i}-clean`,
+      shots: [shot(other, 3, motion, i % 4 === 3 ? 8 : undefined)],
+      width: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![0],
+      height: TRAINING_SIZES[(i + 2) % TRAINING_SIZES.length]![1],
+      fps: 25,
+      codec: codec.name === 'h264' ? { ...codec, crf: 38 + (i % 4) } : { ...codec, quantizer: 18 + (i % 8) },
+      grain: i % 2 === 0 ? 20 : 0,
+      damage: [],
+    },
+  ];
+});
+
+/** Screen content for calibration: documentation screenshots of valgrind and nodejs (not gnome-user-docs). */
+const VALGRIND_DOC = '/usr/share/doc/valgrind/html/images';
+const NODE_DOC = '/usr/share/doc/nodejs/contributing/doc_img';
+
+const SCREEN_CLIPS: readonly RealClipSpec[] = [
+  {
+    id: 'calib-screen-scroll-damaged',
+    shots: [shot(`${VALGRIND_DOC}/dh-tree.png`, 4, 'scroll')],
+    width: 1280,
+    height: 720,
+    fps: 25,
+    codec: x264('fast', 'high', 24, 1),
+    grain: 0,
+    damage: [{ startSec: 1, endSec: 2, seed: 5100, bytesPerPacket: 12 }],
   },
-);
+  {
+    id: 'calib-screen-scroll-main-damaged',
+    shots: [shot(`${NODE_DOC}/youtube-stream-analytics.png`, 4, 'scroll')],
+    width: 854,
+    height: 480,
+    fps: 30,
+    codec: x264('veryfast', 'main', 26, 0),
+    grain: 0,
+    damage: [{ startSec: 1.5, endSec: 2.5, seed: 5101, bytesPerPacket: 8 }],
+  },
+  {
+    id: 'calib-screen-scroll-clean',
+    shots: [shot(`${NODE_DOC}/youtube-stream-analytics.png`, 4, 'scroll')],
+    width: 1280,
+    height: 720,
+    fps: 30,
+    codec: x264('fast', 'high', 23, 2),
+    grain: 0,
+    damage: [],
+  },
+  {
+    id: 'calib-screen-scroll-heavy-clean',
+    shots: [shot(`${VALGRIND_DOC}/dh-tree.png`, 4, 'scroll')],
+    width: 960,
+    height: 540,
+    fps: 25,
+    codec: x264('veryfast', 'main', 36, 0),
+    grain: 0,
+    damage: [],
+  },
+];
+
+/**
+ * Calibration clips (the "training" side of the split): each mate photograph once damaged and once clean,
+ * and screen content scrolled over valgrind's and nodejs's documentation screenshots.
+ */
+export const CALIBRATION_CLIPS: readonly RealClipSpec[] = [...MATE_CLIPS, ...SCREEN_CLIPS];

@@ -60,6 +60,24 @@ describe('block-corruption: whole-picture concealment freeze', () => {
     }
   });
 
+  it('follows damage past the frozen frames up to the keyframe jump, and no further without one', async () => {
+    // Frames 52-59 frozen, 60-74 move again but 9 pixels behind (decoded from the damaged reference), and
+    // the keyframe at 75 jumps to the right picture.
+    const lagging = (keyframe: number | undefined): TestClip => {
+      const c = freezeAt(clip(), 52, 60);
+      for (let i = 60; i < c.frames!.length; i++)
+        c.frames![i] = panFrame(keyframe !== undefined && i >= keyframe ? i : i - 9);
+      return c;
+    };
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      expect(await intervals(lagging(75), chunkSeconds)).toEqual([[2.08, 3]]);
+    }
+    // No keyframe: the run ends with its frozen frames (frame 60, 9 behind, still shows frame 51's picture).
+    expect(await intervals(lagging(undefined))).toEqual([[2.08, 2.44]]);
+    // A jump later than KEYFRAME_SEARCH_SEC after the run is not taken for its keyframe.
+    expect(await intervals(lagging(100))).toEqual([[2.08, 2.44]]);
+  });
+
   it('ignores single repeated frames and stop-and-go motion', async () => {
     const c = clip();
     for (let i = 10; i < 140; i += 4) freezeAt(c, i, i + 2);

@@ -36,6 +36,14 @@ import { isUnchangedCell, wordViews } from './frozen-seam.ts';
  * are at least {@link CHAIN_SHARE} unchanged and the picture moves on after it (a cut to a still shot after
  * the damage never does).
  *
+ * Damage outlives the frozen frames: a P-frame decoded cleanly from a damaged reference moves correctly but
+ * shows the wrong picture, until the next keyframe replaces it; there the picture jumps to where it should
+ * be. So a counted run is extended over the moving frames after it up to such a *keyframe jump*, when one
+ * comes within {@link KEYFRAME_SEARCH_SEC}: a transition at least {@link PROPAGATION_FRAMES} frames after
+ * the run whose `mad` is at least {@link KEYFRAME_JUMP_RATIO} times every `mad` since the run (and at least
+ * {@link MIN_KEYFRAME_JUMP_MAD}). A cut is such a jump too, and an encoder puts a keyframe there; without
+ * a jump the run is not extended.
+ *
  * What it cannot tell from damage: content that legitimately stops dead without any noise (a screen
  * recording whose scrolling stops, a pan in synthetic graphics that halts); camera footage always keeps
  * some noise and motion.
@@ -64,6 +72,15 @@ export const MIN_FROZEN_FRAMES = 4;
 export const MAX_FROZEN_SEC = 2.5;
 /** Least texture of a frozen frame, grey levels (black and flat frames stay still legitimately). */
 export const MIN_FROZEN_TEXTURE = 0.25;
+
+/** Extension over propagated damage: how far after a run the keyframe jump is looked for, seconds. */
+export const KEYFRAME_SEARCH_SEC = 1.5;
+/** A keyframe jump's `mad` is at least this multiple of every `mad` between the run and the jump. */
+export const KEYFRAME_JUMP_RATIO = 2;
+/** Least `mad` of a keyframe jump, grey levels. */
+export const MIN_KEYFRAME_JUMP_MAD = 2;
+/** Moving frames between a run and the keyframe jump needed for an extension (the ratio needs some). */
+export const PROPAGATION_FRAMES = 2;
 
 const CELL = 4;
 
@@ -220,7 +237,7 @@ export function freezeRuns(
       endSec - t.startSec <= MAX_FROZEN_SEC &&
       (!chained || motionResumesAfter(transitions, end, th));
     if (counted) {
-      runs.push([t.startSec, endSec]);
+      runs.push([t.startSec, propagatedEndSec(transitions, end)]);
       countedEnd = end;
     }
     j = end + 1;
@@ -254,4 +271,29 @@ function motionResumesAfter(
 ): boolean {
   const after = transitions.slice(end + 1, end + 1 + STEADY_TRANSITIONS);
   return after.length === STEADY_TRANSITIONS && after.every((t) => t.same <= th.changingShare);
+}
+
+/**
+ * End of a counted run whose last frozen frame is `end`, extended over propagated damage up to the next
+ * keyframe jump (see the module comment): the jump's frame is the first one after the damage.
+ */
+function propagatedEndSec(transitions: readonly JudgedTransition[], end: number): number {
+  const endSec = transitions[end]!.endSec;
+  let largest = 0;
+  for (
+    let m = end + 1;
+    m < transitions.length && transitions[m]!.startSec - endSec <= KEYFRAME_SEARCH_SEC;
+    m++
+  ) {
+    const t = transitions[m]!;
+    if (
+      m > end + PROPAGATION_FRAMES &&
+      t.mad >= MIN_KEYFRAME_JUMP_MAD &&
+      t.mad >= KEYFRAME_JUMP_RATIO * largest
+    ) {
+      return t.startSec;
+    }
+    largest = Math.max(largest, t.mad);
+  }
+  return endSec;
 }
