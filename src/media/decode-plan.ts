@@ -132,10 +132,12 @@ function queuedOutput(format: string, fd: number): string[] {
 }
 
 /**
- * Packets queued per output: 50 grey frames at the 320-px analysis size are about 2.9 MB, two seconds of
- * 25-fps video, far more than the longest pause of a reader between two reads.
+ * Packets queued per output: 16 grey frames at the 320-px analysis size are about 0.9 MB and take ffmpeg
+ * about 20 ms to decode, several times the longest pause of a reader between two reads (a chunk's
+ * detectors run in slices of a few milliseconds). 50 measured the same on the 10-minute clip and cost
+ * 3 MiB more per stream in the multi-stream monolith.
  */
-export const OUTPUT_QUEUE_PACKETS = 50;
+export const OUTPUT_QUEUE_PACKETS = 16;
 
 function secondsArg(seconds: number): string {
   return seconds.toFixed(6);
