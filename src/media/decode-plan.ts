@@ -222,13 +222,7 @@ export function buildDecodeArgs(info: MediaInfo, options: DecodeOptions, start: 
     }
   }
   if (audio) {
-    args.push(
-      '-map',
-      '[aout]',
-      '-c:a',
-      'pcm_s16le',
-      ...queuedOutput('s16le', pipeFd.audio),
-    );
+    args.push('-map', '[aout]', '-c:a', 'pcm_s16le', ...queuedOutput('s16le', pipeFd.audio));
   }
   return args;
 }
