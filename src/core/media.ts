@@ -11,6 +11,12 @@ export interface GreyFrame {
   readonly height: number;
   /** `width * height` bytes, row-major, no padding. */
   readonly data: Uint8Array;
+  /**
+   * True when the decoder reported bitstream errors in this picture, or in a picture decoded since the last
+   * keyframe (damage propagates through prediction until a keyframe replaces the picture). Absent
+   * otherwise, and for frames that did not come from a bitstream decoder.
+   */
+  readonly decodeError?: true;
 }
 
 /** Mono PCM, signed 16-bit, on a fixed sample grid starting at `startSec`. */

@@ -156,7 +156,11 @@ function secondsArg(seconds: number): string {
  */
 export function buildDecodeArgs(info: MediaInfo, options: DecodeOptions, start: DecodeStart): string[] {
   const { video, audio } = info;
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-copyts'];
+  // Errors on stderr, tagged with their level. With video, `-debug_ts` adds per-packet and per-picture lines
+  // at info level, which go to the report file only (`DecodeReport`, via FFREPORT): from them `DecodeLog`
+  // tells which pictures the decoder reported bitstream errors in.
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+error', '-copyts'];
+  if (video) args.push('-debug_ts');
   const input = `file:${info.path}`;
   // Two inputs of the same file when seeking with both streams: video starts at the chunk (trimmed by the
   // decoder, not ffmpeg), audio earlier and trimmed exactly by ffmpeg; each input is demuxed independently

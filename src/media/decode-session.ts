@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { GreyFrame } from '../core/media.ts';
 import { spawnTracked } from '../infra/child-processes.ts';
+import { DecodeLog, DecodeReport } from './decode-log.ts';
 import {
   buildDecodeArgs,
   type DecodeOptions,
@@ -23,7 +24,11 @@ import { type ExitStatus, exitOf, StderrTail } from './tool-process.ts';
  */
 export class DecodeSession {
   readonly info: MediaInfo;
+  /** Error-level messages of ffmpeg, for failure reports. */
   readonly stderr = new StderrTail();
+  /** ffmpeg's report log (video only) and what it says of each picture. */
+  readonly #report: DecodeReport | undefined;
+  readonly #log: DecodeLog;
   readonly frameWidth: number;
   readonly frameHeight: number;
   /** Clip-timeline sample index of the first PCM sample ffmpeg delivers. */
@@ -43,7 +48,8 @@ export class DecodeSession {
   #partial: Uint8Array | undefined;
   #partialFill = 0;
   readonly #unpairedFrames: Uint8Array[] = [];
-  readonly #unpairedPtsSec: number[] = [];
+  /** Timestamps from the framecrc pipe not yet paired: seconds, and the integer pts as ffmpeg logs it. */
+  readonly #unpairedPts: { readonly sec: number; readonly key: string }[] = [];
   #ptsLineRest = '';
   #timeBaseNum = 0;
   #timeBaseDen = 0;
@@ -77,13 +83,23 @@ export class DecodeSession {
       stdio[pipeFd.pts] = 'pipe';
     }
     if (info.audio) stdio[pipeFd.audio] = 'pipe';
-    this.#child = spawnTracked(ffmpegPath(), buildDecodeArgs(info, options, start), { stdio });
+    this.#log = new DecodeLog(info.video?.codec ?? '');
+    this.#report = info.video ? new DecodeReport() : undefined;
+    const env = this.#report ? { ...process.env, FFREPORT: this.#report.ffreport } : process.env;
+    this.#child = spawnTracked(ffmpegPath(), buildDecodeArgs(info, options, start), { stdio, env });
     this.#exited = exitOf(this.#child).then((status) => {
       this.#exitStatus = status;
       this.#notify();
       return status;
     });
     this.#child.stderr?.on('data', (piece: Buffer) => this.stderr.push(piece));
+    this.#exited.then(() => {
+      // Everything ffmpeg logged is in the report now.
+      this.#pullReport();
+      this.#log.end();
+      this.#pair();
+      this.#notify();
+    });
 
     if (info.video) {
       this.#framePipeOpen = true;
@@ -177,25 +193,47 @@ export class DecodeSession {
       // framecrc: stream, dts, pts, duration, size, checksum.
       const fields = line.split(',');
       if (fields.length < 3 || this.#timeBaseDen === 0) continue;
-      const pts = Number(fields[2]);
-      this.#unpairedPtsSec.push(
-        roundMicros((pts * this.#timeBaseNum) / this.#timeBaseDen - this.info.startTimeSec),
-      );
+      const key = (fields[2] ?? '').trim();
+      this.#unpairedPts.push({
+        sec: roundMicros((Number(key) * this.#timeBaseNum) / this.#timeBaseDen - this.info.startTimeSec),
+        key,
+      });
     }
     this.#pair();
   }
 
+  /**
+   * Pairs frame bytes with their timestamps, in order, and each frame with what the log says of its
+   * picture: a frame waits until its `decoder ->` line has been read (ffmpeg logs it before the frame
+   * reaches the pipes, but the two pipes are read independently) or the log has ended.
+   */
+  #pullReport(): void {
+    this.#report?.pull((piece) => this.#log.push(piece));
+  }
+
   #pair(): void {
-    const count = Math.min(this.#unpairedFrames.length, this.#unpairedPtsSec.length);
-    if (count === 0) return;
-    const data = this.#unpairedFrames.splice(0, count);
-    const pts = this.#unpairedPtsSec.splice(0, count);
-    for (let i = 0; i < count; i++) {
-      const ptsSec = pts[i] ?? 0;
-      this.#frames.push({ ptsSec, width: this.frameWidth, height: this.frameHeight, data: data[i]! });
-      if (ptsSec > this.#lastPtsSec) this.#lastPtsSec = ptsSec;
+    const count = Math.min(this.#unpairedFrames.length, this.#unpairedPts.length);
+    if (count > 0) this.#pullReport();
+    let paired = 0;
+    while (paired < count) {
+      const pts = this.#unpairedPts[paired]!;
+      const damaged = this.#log.take(pts.key);
+      if (damaged === undefined && !this.#log.ended) break;
+      const frame: GreyFrame = {
+        ptsSec: pts.sec,
+        width: this.frameWidth,
+        height: this.frameHeight,
+        data: this.#unpairedFrames[paired]!,
+        ...(damaged === true ? { decodeError: true } : {}),
+      };
+      this.#frames.push(frame);
+      if (pts.sec > this.#lastPtsSec) this.#lastPtsSec = pts.sec;
+      paired++;
     }
-    this.#framesDecoded += count;
+    if (paired === 0) return;
+    this.#unpairedFrames.splice(0, paired);
+    this.#unpairedPts.splice(0, paired);
+    this.#framesDecoded += paired;
   }
 
   #onAudioBytes(piece: Buffer): void {
@@ -359,5 +397,6 @@ export class DecodeSession {
     if (this.#exitStatus === undefined) this.#child.kill('SIGKILL');
     for (const stream of this.#streams) stream.destroy();
     await this.#exited;
+    this.#report?.close();
   }
 }

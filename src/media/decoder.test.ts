@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError } from '../core/errors.ts';
@@ -13,6 +13,7 @@ import {
   defaultDecodeOptions,
   openClipDecoder,
 } from './decoder.ts';
+import { ensureFixtures } from './fixtures/fixture-generator.ts';
 import { type MediaInfo, probeMedia } from './probe.ts';
 import {
   type ClipDir,
@@ -268,11 +269,11 @@ function chunkDigest(chunk: MediaChunk): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([chunk.index, chunk.startSec, chunk.endSec, chunk.audio?.startSec]));
   for (const frame of chunk.video?.frames ?? []) {
-    hash.update(`${frame.ptsSec}:${frame.width}x${frame.height}`);
+    hash.update(`${frame.ptsSec}:${frame.width}x${frame.height}:${frame.decodeError === true}`);
     hash.update(frame.data);
   }
   const next = chunk.video?.nextFrame;
-  if (next) hash.update(`next ${next.ptsSec}`).update(next.data);
+  if (next) hash.update(`next ${next.ptsSec}:${next.decodeError === true}`).update(next.data);
   const samples = chunk.audio?.samples;
   if (samples) hash.update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
   return hash.digest('hex');
@@ -372,6 +373,34 @@ describe('single-chunk decode equals the whole-clip decode', () => {
     await expect(decodeChunk(info, 1, defaultDecodeOptions)).rejects.toThrow(RangeError);
     await expect(decodeChunk(info, -1, defaultDecodeOptions)).rejects.toThrow(RangeError);
   });
+});
+
+describe("the decoder's error reports", () => {
+  // The evaluation fixture with real H.264 slice damage in 4-5 s (its closed GOPs are 1 s).
+  const fixtures = path.resolve('fixtures/clips');
+
+  it('flag exactly the damaged GOP, the same in whole-clip and single-chunk decodes', async () => {
+    const manifest = await ensureFixtures({ dir: fixtures, only: ['block-corruption', 'clean'] });
+    const fileOf = (id: string): string => path.join(fixtures, manifest.clips.find((c) => c.id === id)!.file);
+    const damaged = await probeMedia(fileOf('block-corruption'));
+    for (const chunkSeconds of [1, 0.7]) {
+      const options = { ...defaultDecodeOptions, chunkSeconds };
+      const whole = await decodeAll(damaged, options);
+      const flagged = allFrames(whole)
+        .filter((frame) => frame.decodeError === true)
+        .map((frame) => frame.ptsSec);
+      // The damaged packets lie in 4-5 s; the keyframe at 5 s ends the damage.
+      expect(flagged.length).toBeGreaterThanOrEqual(20);
+      expect(Math.min(...flagged)).toBeGreaterThanOrEqual(4);
+      expect(Math.max(...flagged)).toBeLessThan(5);
+      for (const chunk of whole) {
+        const alone = await decodeChunk(damaged, chunk.index, options);
+        expect(chunkDigest(alone), `chunk ${chunk.index} of ${chunkSeconds} s`).toBe(chunkDigest(chunk));
+      }
+    }
+    const clean = await decodeAll(await probeMedia(fileOf('clean')), defaultDecodeOptions);
+    expect(allFrames(clean).some((frame) => frame.decodeError !== undefined)).toBe(false);
+  }, 120_000);
 });
 
 describe('timeline', () => {

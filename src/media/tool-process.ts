@@ -30,11 +30,19 @@ export class StderrTail {
     return all.slice(Math.max(0, all.length - this.#limitBytes));
   }
 
-  /** The last non-empty line (without `[xyz @ 0x..]` prefixes), or '' when nothing was written. */
+  /**
+   * The last non-empty line (without `[xyz @ 0x..]` prefixes and level tags such as `[error]`), or '' when
+   * nothing was written.
+   */
   lastLine(): string {
     const lines = this.text()
       .split(/\r?\n/)
-      .map((line) => line.replace(/^\[[^\]]*@ ?0x[0-9a-f]+\]\s*/i, '').trim())
+      .map((line) =>
+        line
+          .replace(/^\[[^\]]*@ ?0x[0-9a-f]+\]\s*/i, '')
+          .replace(/^\[(panic|fatal|error|warning)\]\s*/, '')
+          .trim(),
+      )
       .filter((line) => line !== '');
     return lines.at(-1) ?? '';
   }

@@ -5,6 +5,7 @@ import { freezeRuns, type JudgedTransition, transitionStats } from './concealmen
 import { bandWasMoving, frozenSeam, movingCellsPerRow } from './frozen-seam.ts';
 import {
   lastsAtLeast,
+  mergeSegments,
   type PackedSegment,
   packSegment,
   TOUCH_TOLERANCE_SEC,
@@ -29,6 +30,13 @@ import { checkRange } from './signal-levels.ts';
  * over the following frames as long as they show a seam (bridging single frames without one: the damage
  * persists while the band's edge moves); every frame of a seam run counts as scoring 1.
  * On soft natural content this is most of what bitstream damage looks like.
+ *
+ * The decoder's own reports are a third signal (`decoderErrors`, on by default): a frame whose picture the
+ * decoder reported bitstream errors in, or that was predicted from such a picture since the last keyframe
+ * (`GreyFrame.decodeError`, set by the media layer from ffmpeg's log and carried with the frame to every
+ * runner), scores 1. It finds damage that shows no pattern in the pixels (MPEG-2's displaced slices,
+ * concealment of slowly changing pictures) but not damage baked into a clean bitstream (a damaged decode
+ * re-encoded), which the pixel tests find.
  *
  * So a finding is a maximal run of frames scoring at least `leaveScore` that contains a frame scoring at
  * least `enterScore`, from the run's first frame pts to the pts of the first frame after it (the clip's end
@@ -62,6 +70,11 @@ export type BlockCorruptionParams = {
    * whole frames legitimately). Default 48 (3 macroblocks).
    */
   readonly minPictureSidePx: number;
+  /**
+   * Count frames the decoder reported bitstream errors in ({@link GreyFrame.decodeError}: the picture
+   * itself, or one decoded since the last keyframe) as damaged, like a frame scoring 1. Default true.
+   */
+  readonly decoderErrors: boolean;
 };
 
 export type BlockCorruptionPartial = {
@@ -87,6 +100,11 @@ export type BlockCorruptionPartial = {
    * `concealment-freeze.ts`, rounded to 4 decimals); `endSec` is -1 for `nextFrame`.
    */
   readonly transitions?: readonly (readonly number[])[];
+  /**
+   * Runs of frames the decoder reported errors in (`GreyFrame.decodeError`), `[startSec, endSec]`, in time
+   * order; a run reaching the chunk's last frame ends at `nextFrame` (or the chunk end).
+   */
+  readonly decoderRuns?: readonly PackedSegment[];
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -246,6 +264,55 @@ function seamRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment
   return runs;
 }
 
+/** Runs of consecutive frames carrying `decodeError`, for the partial. */
+export function decoderErrorRuns(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'decoderRuns'> {
+  const frames = chunk.video?.frames ?? [];
+  const runs: number[][] = [];
+  let start = -1;
+  for (let i = 0; i <= frames.length; i++) {
+    const flagged = i < frames.length && frames[i]!.decodeError === true;
+    if (flagged && start < 0) start = i;
+    if (!flagged && start >= 0) {
+      const endSec = frames[i]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec;
+      runs.push(packSegment(frames[start]!.ptsSec, endSec));
+      start = -1;
+    }
+  }
+  return runs.length > 0 ? { decoderRuns: runs } : {};
+}
+
+/**
+ * Findings' extents: the picture runs (model, seam and freeze runs joined by hysteresis, kept when their
+ * peak reaches `enterScore`) united with the decoder's error runs, which are exact and so are not widened
+ * by the model's `leaveScore` neighbours.
+ */
+function findingRuns(
+  partials: readonly BlockCorruptionPartial[],
+  params: BlockCorruptionParams,
+): Required<Segment>[] {
+  const picture = joinRuns(partials).filter((run) => run.score >= params.enterScore);
+  const decoder = mergeSegments(partials.map((partial) => partial.decoderRuns ?? [])).map((run) => ({
+    startSec: run.startSec,
+    endSec: run.endSec,
+    score: 1,
+  }));
+  const all = [...picture, ...decoder].sort((a, b) => a.startSec - b.startSec);
+  const united: Required<Segment>[] = [];
+  for (const run of all) {
+    const last = united.at(-1);
+    if (last !== undefined && run.startSec - last.endSec <= TOUCH_TOLERANCE_SEC) {
+      united[united.length - 1] = {
+        startSec: last.startSec,
+        endSec: Math.max(last.endSec, run.endSec),
+        score: Math.max(last.score, run.score),
+      };
+    } else {
+      united.push(run);
+    }
+  }
+  return united;
+}
+
 /** Joins runs that touch (across chunk boundaries) and the seam runs, keeping the highest peak. */
 function joinRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
   const all: Segment[] = [
@@ -275,13 +342,20 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
   name: 'block-corruption',
   needs: 'video',
   // Derived from the training data by `npm run train:block-corruption` (see the model card).
-  defaults: { enterScore: 0.99989, leaveScore: 0.92588, minDurationSec: 0.04, minPictureSidePx: 48 },
+  defaults: {
+    enterScore: 0.99989,
+    leaveScore: 0.92588,
+    minDurationSec: 0.04,
+    minPictureSidePx: 48,
+    decoderErrors: true,
+  },
   emptyPartial,
   validate: (params) =>
     checkRange('enterScore', params.enterScore, 0, 1) ??
     checkRange('leaveScore', params.leaveScore, 0, 1) ??
     checkRange('minDurationSec', params.minDurationSec, 0, 86_400) ??
     checkRange('minPictureSidePx', params.minPictureSidePx, 0, 100_000) ??
+    (typeof params.decoderErrors === 'boolean' ? undefined : 'decoderErrors must be true or false') ??
     (params.leaveScore > params.enterScore ? 'leaveScore must not exceed enterScore' : undefined),
   analyzeChunk: async (chunk, params, ports) => {
     const frames = chunk.video?.frames ?? [];
@@ -295,14 +369,15 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
       firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
       ...seamFrames(chunk),
       transitions: chunkTransitions(chunk),
+      ...(params.decoderErrors ? decoderErrorRuns(chunk) : {}),
     };
   },
   finalize: (partials, params, clip) =>
     (clip.videoWidth ?? Number.POSITIVE_INFINITY) < params.minPictureSidePx ||
     (clip.videoHeight ?? Number.POSITIVE_INFINITY) < params.minPictureSidePx
       ? []
-      : joinRuns(partials)
-          .filter((run) => run.score >= params.enterScore && lastsAtLeast(run, params.minDurationSec))
+      : findingRuns(partials, params)
+          .filter((run) => lastsAtLeast(run, params.minDurationSec))
           .map(
             (run): Finding => ({
               detector: 'block-corruption',

@@ -27,6 +27,14 @@ describe('frames objects', () => {
     expect(decodeFrames(encodeFrames({ frames })).nextFrame).toBeUndefined();
   });
 
+  it("carries each frame's decodeError flag, and only where it is set", () => {
+    const damaged: GreyFrame = { ...frame(0.04), decodeError: true };
+    const decoded = decodeFrames(encodeFrames({ frames: [frame(0), damaged], nextFrame: damaged }));
+    expect(decoded.frames.map((f) => f.decodeError)).toEqual([undefined, true]);
+    expect(decoded.nextFrame?.decodeError).toBe(true);
+    expect('decodeError' in decoded.frames[0]!).toBe(false);
+  });
+
   it('decodes from a view at any offset of a larger buffer (as an SDK body may be)', () => {
     const body = encodeFrames({ frames: [frame(2, 3, 2)] });
     const larger = new Uint8Array(body.byteLength + 3);

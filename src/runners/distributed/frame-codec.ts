@@ -6,7 +6,8 @@ import type { GreyFrame, PcmAudio } from '../../core/media.ts';
  * exact: timestamps travel as float64, so a decoded frame equals the decoded-in-memory one bit for bit.
  *
  * Frames object: magic `ABFR`, version u8, flags u8 (bit 0: the last frame is the carry-over `nextFrame`),
- * u16 reserved, frame count u32; then per frame ptsSec f64, width u32, height u32 and width*height bytes.
+ * u16 reserved, frame count u32; then per frame ptsSec f64, width u32, height u32, frame flags u32 (bit 0:
+ * `decodeError`, the decoder reported bitstream errors in the picture) and width*height bytes.
  *
  * Audio object: magic `ABPC`, version u8, 3 bytes reserved, sampleRate u32, sample count u32, startSec
  * f64, then the samples as int16.
@@ -14,9 +15,11 @@ import type { GreyFrame, PcmAudio } from '../../core/media.ts';
 
 const FRAMES_MAGIC = 0x41424652; // 'ABFR'
 const AUDIO_MAGIC = 0x41425043; // 'ABPC'
-const VERSION = 1;
+const FRAMES_VERSION = 2;
+const AUDIO_VERSION = 1;
 const FRAMES_HEADER_BYTES = 12;
-const FRAME_HEADER_BYTES = 16;
+const FRAME_HEADER_BYTES = 20;
+const DECODE_ERROR = 1;
 const AUDIO_HEADER_BYTES = 24;
 const HAS_NEXT_FRAME = 1;
 
@@ -39,7 +42,7 @@ export function encodeFrames(batch: FrameBatch): Uint8Array {
   const out = new Uint8Array(bytes);
   const view = new DataView(out.buffer);
   view.setUint32(0, FRAMES_MAGIC, false);
-  view.setUint8(4, VERSION);
+  view.setUint8(4, FRAMES_VERSION);
   view.setUint8(5, batch.nextFrame === undefined ? 0 : HAS_NEXT_FRAME);
   view.setUint32(8, all.length, true);
   let offset = FRAMES_HEADER_BYTES;
@@ -47,6 +50,7 @@ export function encodeFrames(batch: FrameBatch): Uint8Array {
     view.setFloat64(offset, frame.ptsSec, true);
     view.setUint32(offset + 8, frame.width, true);
     view.setUint32(offset + 12, frame.height, true);
+    view.setUint32(offset + 16, frame.decodeError === true ? DECODE_ERROR : 0, true);
     out.set(frame.data, offset + FRAME_HEADER_BYTES);
     offset += FRAME_HEADER_BYTES + frame.data.byteLength;
   }
@@ -62,7 +66,7 @@ export function decodeFrames(bytes: Uint8Array): FrameBatch {
   if (bytes.byteLength < FRAMES_HEADER_BYTES || view.getUint32(0, false) !== FRAMES_MAGIC) {
     throw new Error('not a frames object (bad magic)');
   }
-  if (view.getUint8(4) !== VERSION)
+  if (view.getUint8(4) !== FRAMES_VERSION)
     throw new Error(`frames object version ${view.getUint8(4)} is not supported`);
   const hasNext = (view.getUint8(5) & HAS_NEXT_FRAME) !== 0;
   const count = view.getUint32(8, true);
@@ -73,10 +77,12 @@ export function decodeFrames(bytes: Uint8Array): FrameBatch {
     const ptsSec = view.getFloat64(offset, true);
     const width = view.getUint32(offset + 8, true);
     const height = view.getUint32(offset + 12, true);
+    const decodeError = (view.getUint32(offset + 16, true) & DECODE_ERROR) !== 0;
     const start = offset + FRAME_HEADER_BYTES;
     const end = start + width * height;
     if (end > bytes.byteLength) throw new Error('frames object is truncated');
-    frames.push({ ptsSec, width, height, data: bytes.subarray(start, end) });
+    const data = bytes.subarray(start, end);
+    frames.push(decodeError ? { ptsSec, width, height, data, decodeError } : { ptsSec, width, height, data });
     offset = end;
   }
   if (offset !== bytes.byteLength) throw new Error('frames object has trailing bytes');
@@ -91,7 +97,7 @@ export function encodeAudio(audio: PcmAudio): Uint8Array {
   const out = new Uint8Array(AUDIO_HEADER_BYTES + audio.samples.length * 2);
   const view = new DataView(out.buffer);
   view.setUint32(0, AUDIO_MAGIC, false);
-  view.setUint8(4, VERSION);
+  view.setUint8(4, AUDIO_VERSION);
   view.setUint32(8, audio.sampleRate, true);
   view.setUint32(12, audio.samples.length, true);
   view.setFloat64(16, audio.startSec, true);
@@ -107,7 +113,7 @@ export function decodeAudio(bytes: Uint8Array): PcmAudio {
   if (bytes.byteLength < AUDIO_HEADER_BYTES || view.getUint32(0, false) !== AUDIO_MAGIC) {
     throw new Error('not an audio object (bad magic)');
   }
-  if (view.getUint8(4) !== VERSION)
+  if (view.getUint8(4) !== AUDIO_VERSION)
     throw new Error(`audio object version ${view.getUint8(4)} is not supported`);
   const sampleRate = view.getUint32(8, true);
   const count = view.getUint32(12, true);

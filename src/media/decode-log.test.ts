@@ -1,0 +1,127 @@
+import { appendFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DecodeLog, DecodeReport } from './decode-log.ts';
+
+/** The lines ffmpeg writes with `-loglevel level+info -debug_ts`, trimmed to the fields that matter. */
+const packet = (pts: number, type = 'video'): string =>
+  `[info] demuxer+ffmpeg -> ist_index:0 type:${type} pkt_pts:${pts} pkt_pts_time:0 off:0 off_time:0`;
+const picture = (pts: number, keyframe: 0 | 1): string =>
+  `[info] decoder -> ist_index:0 type:video frame_pts:${pts} frame_pts_time:0 keyframe:${keyframe} frame_type:1`;
+const decoderError = (message: string, codec = 'h264'): string =>
+  `[${codec} @ 0x2f749a40] [error] ${message}`;
+
+function logOf(lines: readonly string[], codec = 'h264'): DecodeLog {
+  const log = new DecodeLog(codec);
+  // Split in awkward places: lines arrive in pieces of any size.
+  const text = `${lines.join('\n')}\n`;
+  for (let i = 0; i < text.length; i += 7) log.push(Buffer.from(text.slice(i, i + 7), 'latin1'));
+  log.end();
+  return log;
+}
+
+function flags(log: DecodeLog, pts: readonly number[]): (boolean | undefined)[] {
+  return pts.map((p) => log.take(String(p)));
+}
+
+describe('DecodeLog', () => {
+  it('flags a picture with decoder errors and the pictures after it until the next keyframe', () => {
+    const log = logOf([
+      packet(0),
+      picture(0, 1),
+      packet(1),
+      picture(1, 0),
+      packet(2),
+      decoderError('error while decoding MB 17 9, bytestream -5'),
+      '[h264 @ 0x2f749a40] [info] concealing 194 DC, 194 AC, 194 MV errors in P frame',
+      picture(2, 0),
+      packet(3),
+      picture(3, 0),
+      packet(4),
+      picture(4, 1),
+      packet(5),
+      picture(5, 0),
+    ]);
+    expect(flags(log, [0, 1, 2, 3, 4, 5])).toEqual([false, false, true, true, false, false]);
+    // Taken once: a second take knows nothing.
+    expect(log.take('2')).toBeUndefined();
+  });
+
+  it('judges in decode order: a B-frame shown before a damaged P-frame but decoded after it is damaged', () => {
+    // Decode order I0 P3 B1 B2; the P-frame's packet has errors.
+    const log = logOf([
+      packet(0),
+      packet(3),
+      decoderError('corrupted macroblock 3 1 (total_coeff=-1)'),
+      picture(0, 1),
+      packet(1),
+      picture(1, 0),
+      packet(2),
+      picture(2, 0),
+      picture(3, 0),
+    ]);
+    expect(flags(log, [0, 1, 2, 3])).toEqual([false, true, true, true]);
+  });
+
+  it('counts a packet the decoder could not turn into a picture against the pictures after it', () => {
+    const log = logOf([
+      packet(0),
+      picture(0, 1),
+      packet(1),
+      decoderError('decode_slice_header error'),
+      decoderError('no frame!'),
+      packet(2),
+      picture(2, 0),
+    ]);
+    expect(flags(log, [0, 2])).toEqual([false, true]);
+  });
+
+  it('ignores other decoders, and judges nothing before the first keyframe', () => {
+    const log = logOf([
+      packet(0, 'audio'),
+      decoderError('Reserved bit set.', 'aac'),
+      packet(1),
+      decoderError('reference picture missing during reorder'),
+      picture(1, 0),
+      packet(2),
+      picture(2, 1),
+      packet(3),
+      decoderError('Prediction is not allowed in AC mode', 'aac'),
+      picture(3, 0),
+    ]);
+    expect(flags(log, [1, 2, 3])).toEqual([false, false, false]);
+  });
+
+  it('reports nothing for a picture whose line has not arrived, until the log ends', () => {
+    const log = new DecodeLog('h264');
+    log.push(Buffer.from(`${packet(0)}\n${picture(0, 1)}\n${packet(1)}\n`));
+    expect(log.take('0')).toBe(false);
+    expect(log.take('1')).toBeUndefined();
+    expect(log.ended).toBe(false);
+    log.end();
+    expect(log.ended).toBe(true);
+  });
+});
+
+describe('DecodeReport', () => {
+  it('hands over what is appended, and removes its file once written to, or when closed', () => {
+    const report = new DecodeReport();
+    const dir = path.dirname(report.file);
+    expect(report.ffreport).toBe(`file=${report.file}:level=32`);
+    expect(existsSync(report.file)).toBe(true);
+    const seen: string[] = [];
+    report.pull((piece) => seen.push(piece.toString()));
+    expect(seen).toEqual([]);
+    // ffmpeg opens the file by name; after its first bytes the name is gone, the data still readable.
+    appendFileSync(report.file, 'first line\n');
+    report.pull((piece) => seen.push(piece.toString()));
+    expect(seen).toEqual(['first line\n']);
+    expect(existsSync(dir)).toBe(false);
+    report.close();
+    report.close();
+
+    const unused = new DecodeReport();
+    unused.close();
+    expect(existsSync(path.dirname(unused.file))).toBe(false);
+  });
+});

@@ -1,0 +1,196 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * What ffmpeg's log says about each decoded picture: whether the video decoder reported a bitstream error
+ * in it, or in a picture decoded since the last keyframe (damage propagates through prediction until the
+ * next keyframe replaces the picture).
+ *
+ * The decode runs with `-debug_ts`, level tags and one decoder thread (`buildDecodeArgs`), and writes its
+ * info-level log to a report file ({@link DecodeReport}), which makes the log a faithful sequence per video
+ * packet: a `demuxer+ffmpeg -> ... type:video ... pkt_pts:P`
+ * line, then the messages the decoder prints while decoding that packet (`[h264 @ 0x..] [error] error while
+ * decoding MB 17 9`, `concealing 194 DC, ... errors in P frame`), then, once the picture leaves the
+ * decoder (reordered: B-frames come out in display order), `decoder -> ... type:video frame_pts:T ...
+ * keyframe:K`. Errors are attributed to the packet being decoded. A keyframe is damaged when its own packet
+ * had errors; any other picture when a packet decoded since the last keyframe up to its own had errors (in
+ * decode order: a packet the decoder could not turn into a picture at all still damages the pictures
+ * predicted after it, and a B-frame shown before a damaged P-frame is decoded after it, from it).
+ *
+ * Before the first keyframe of a decode nothing is judged: a decode that starts after a seek on a
+ * container without an exact index may start on a picture whose references it never saw, and every runner
+ * must see the same flags whatever its seek.
+ *
+ * Nothing else of the log is kept (error messages for failure reports come from ffmpeg's stderr).
+ */
+export class DecodeLog {
+  readonly #videoCodec: string;
+  #rest = '';
+  #ended = false;
+  /** pts of the packet being decoded (stream time base), undefined outside a video packet. */
+  #packetPts: string | undefined;
+  /** Video packets with errors decoded so far. */
+  #erroredCount = 0;
+  /** Per packet not yet shown: `#erroredCount` before it was decoded, and whether it had errors. */
+  readonly #packets = new Map<string, { before: number; errored: boolean }>();
+  #seenKeyframe = false;
+  /** `#erroredCount` before the last keyframe was decoded. */
+  #keyframeBase = 0;
+  /** Output pictures reported so far and not yet taken: pts -> damaged. */
+  readonly #pictures = new Map<string, boolean>();
+  #picturesReported = 0;
+
+  /** `videoCodec`: the decoder's name as ffmpeg logs it (`h264`, `mpeg2video`, ...). */
+  constructor(videoCodec: string) {
+    this.#videoCodec = videoCodec;
+  }
+
+  push(piece: Buffer): void {
+    const lines = (this.#rest + piece.toString('latin1')).split('\n');
+    this.#rest = lines.pop() ?? '';
+    for (const line of lines) this.#line(line);
+  }
+
+  /** The log ended (ffmpeg exited or its stderr closed): every picture is as reported. */
+  end(): void {
+    if (this.#rest !== '') this.#line(this.#rest);
+    this.#rest = '';
+    this.#ended = true;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Pictures whose `decoder ->` line has been read. */
+  get picturesReported(): number {
+    return this.#picturesReported;
+  }
+
+  /**
+   * Whether the picture with integer pts `pts` (stream time base) is damaged, and forgets it; undefined
+   * while its line has not arrived (and always after {@link ended}, for pictures never reported).
+   */
+  take(pts: string): boolean | undefined {
+    const damaged = this.#pictures.get(pts);
+    if (damaged !== undefined) this.#pictures.delete(pts);
+    return damaged;
+  }
+
+  #line(raw: string): void {
+    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.startsWith(INFO)) line = line.slice(INFO.length);
+    if (line.startsWith('demuxer+ffmpeg -> ')) {
+      this.#packetPts = line.includes(' type:video ') ? field(line, 'pkt_pts') : undefined;
+      if (this.#packetPts !== undefined) {
+        this.#packets.set(this.#packetPts, { before: this.#erroredCount, errored: false });
+      }
+      return;
+    }
+    if (line.startsWith('decoder -> ')) {
+      if (line.includes(' type:video ')) this.#picture(line);
+      return;
+    }
+    // `[ctx @ 0x..] [level] message` or `[level] message`.
+    const tagged = /^(\[[^\]]*\] )?\[(panic|fatal|error)\] (.*)$/.exec(line);
+    if (tagged === null) return;
+    const packet = this.#packetPts === undefined ? undefined : this.#packets.get(this.#packetPts);
+    if (packet !== undefined && !packet.errored && tagged[1]?.startsWith(`[${this.#videoCodec} @`)) {
+      packet.errored = true;
+      this.#erroredCount++;
+    }
+  }
+
+  #picture(line: string): void {
+    const pts = field(line, 'frame_pts');
+    if (pts === undefined) return;
+    const packet = this.#packets.get(pts);
+    this.#packets.delete(pts);
+    let damaged: boolean;
+    if (field(line, 'keyframe') === '1') {
+      this.#seenKeyframe = true;
+      this.#keyframeBase = packet?.before ?? this.#erroredCount;
+      damaged = packet?.errored ?? false;
+    } else {
+      const upToHere = packet === undefined ? this.#erroredCount : packet.before + (packet.errored ? 1 : 0);
+      damaged = this.#seenKeyframe && upToHere > this.#keyframeBase;
+    }
+    this.#pictures.set(pts, damaged);
+    this.#picturesReported++;
+  }
+}
+
+/** The tag `-loglevel level+info` puts before info lines (debug_ts lines among them). */
+const INFO = '[info] ';
+
+/** Value of ` name:value` in a debug_ts line. */
+function field(line: string, name: string): string | undefined {
+  const at = line.indexOf(` ${name}:`);
+  if (at < 0) return undefined;
+  const start = at + name.length + 2;
+  const end = line.indexOf(' ', start);
+  return line.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * The file ffmpeg writes its report log to (`FFREPORT`), read back as it grows. A regular file, not a pipe:
+ * the debug lines are a few kilobytes per frame in hundreds of small writes, which through a pipe or socket
+ * would block the decoder whenever the reader is busy (the monolith's detectors), and ffmpeg offers no
+ * queue for its log as the `fifo` muxer is for its outputs.
+ *
+ * The file is created in a private temporary directory before ffmpeg starts, and both are removed as soon as
+ * ffmpeg has opened it (its first bytes arrived: the data stays readable through the open descriptors), or
+ * when the session closes.
+ */
+export class DecodeReport {
+  readonly #dir: string;
+  readonly #file: string;
+  readonly #fd: number;
+  readonly #buffer = Buffer.allocUnsafe(1 << 16);
+  #position = 0;
+  #removed = false;
+  #closed = false;
+
+  constructor() {
+    this.#dir = mkdtempSync(path.join(tmpdir(), 'archbench-decode-'));
+    this.#file = path.join(this.#dir, 'report.log');
+    this.#fd = openSync(this.#file, 'w+');
+  }
+
+  /** The report file's path (removed once ffmpeg has opened it). */
+  get file(): string {
+    return this.#file;
+  }
+
+  /** The `FFREPORT` value that makes ffmpeg write its info-level log here. */
+  get ffreport(): string {
+    return `file=${this.#file.replace(/[\\:']/g, (c) => `\\${c}`)}:level=32`;
+  }
+
+  /** Hands every byte written since the last call to `onData`. */
+  pull(onData: (piece: Buffer) => void): void {
+    if (this.#closed) return;
+    for (;;) {
+      const read = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, this.#position);
+      if (read === 0) break;
+      this.#position += read;
+      this.#remove();
+      onData(this.#buffer.subarray(0, read));
+    }
+  }
+
+  #remove(): void {
+    if (this.#removed) return;
+    this.#removed = true;
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  /** Closes the file and removes it (if still there). Safe to call more than once. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeSync(this.#fd);
+    this.#remove();
+  }
+}
