@@ -6,8 +6,8 @@ import { DecodeLog, DecodeReport } from './decode-log.ts';
 /** The lines ffmpeg writes with `-loglevel level+info -debug_ts`, trimmed to the fields that matter. */
 const packet = (pts: number, type = 'video'): string =>
   `[info] demuxer+ffmpeg -> ist_index:0 type:${type} pkt_pts:${pts} pkt_pts_time:0 off:0 off_time:0`;
-const picture = (pts: number, keyframe: 0 | 1): string =>
-  `[info] decoder -> ist_index:0 type:video frame_pts:${pts} frame_pts_time:0 keyframe:${keyframe} frame_type:1`;
+const picture = (pts: number, keyframe: 0 | 1, frameType = keyframe === 1 ? 1 : 2): string =>
+  `[info] decoder -> ist_index:0 type:video frame_pts:${pts} frame_pts_time:0 keyframe:${keyframe} frame_type:${frameType}`;
 const decoderError = (message: string, codec = 'h264'): string =>
   `[${codec} @ 0x2f749a40] [error] ${message}`;
 
@@ -61,6 +61,27 @@ describe('DecodeLog', () => {
       picture(3, 0),
     ]);
     expect(flags(log, [0, 1, 2, 3])).toEqual([false, true, true, true]);
+  });
+
+  it('does not carry a damaged B-picture over to the pictures after it (nothing is predicted from it)', () => {
+    // Decode order I0 P2 B1 P4 B3; only B1's packet has errors.
+    const log = logOf(
+      [
+        packet(0),
+        picture(0, 1),
+        packet(2),
+        packet(1),
+        decoderError('Invalid mb type in B-frame at 34 7', 'mpeg2video'),
+        picture(1, 0, 3),
+        packet(4),
+        picture(2, 0),
+        packet(3),
+        picture(3, 0, 3),
+        picture(4, 0),
+      ],
+      'mpeg2video',
+    );
+    expect(flags(log, [0, 1, 2, 3, 4])).toEqual([false, true, false, false, false]);
   });
 
   it('counts a packet the decoder could not turn into a picture against the pictures after it', () => {

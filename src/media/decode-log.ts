@@ -13,10 +13,12 @@ import path from 'node:path';
  * line, then the messages the decoder prints while decoding that packet (`[h264 @ 0x..] [error] error while
  * decoding MB 17 9`, `concealing 194 DC, ... errors in P frame`), then, once the picture leaves the
  * decoder (reordered: B-frames come out in display order), `decoder -> ... type:video frame_pts:T ...
- * keyframe:K`. Errors are attributed to the packet being decoded. A keyframe is damaged when its own packet
- * had errors; any other picture when a packet decoded since the last keyframe up to its own had errors (in
- * decode order: a packet the decoder could not turn into a picture at all still damages the pictures
- * predicted after it, and a B-frame shown before a damaged P-frame is decoded after it, from it).
+ * keyframe:K frame_type:T`. Errors are attributed to the packet being decoded. A keyframe is damaged when
+ * its own packet had errors; any other picture when its own packet had errors, or a reference packet decoded
+ * after the last keyframe and before its own (decode order: a packet the decoder could not turn into a
+ * picture at all still damages the pictures predicted after it, and a B-frame shown before a damaged P-frame
+ * is decoded from it). A packet shown as a B-picture is not a reference (true of MPEG-2 and MPEG-4 Part 2,
+ * and of H.264 without B-pyramids); one not shown yet when a later-decoded picture is shown is.
  *
  * Before the first keyframe of a decode nothing is judged: a decode that starts after a seek on a
  * container without an exact index may start on a picture whose references it never saw, and every runner
@@ -28,15 +30,16 @@ export class DecodeLog {
   readonly #videoCodec: string;
   #rest = '';
   #ended = false;
-  /** pts of the packet being decoded (stream time base), undefined outside a video packet. */
-  #packetPts: string | undefined;
-  /** Video packets with errors decoded so far. */
-  #erroredCount = 0;
-  /** Per packet not yet shown: `#erroredCount` before it was decoded, and whether it had errors. */
-  readonly #packets = new Map<string, { before: number; errored: boolean }>();
-  #seenKeyframe = false;
-  /** `#erroredCount` before the last keyframe was decoded. */
-  #keyframeBase = 0;
+  /** Video packets demuxed so far (the next packet's decode index). */
+  #decoded = 0;
+  /** The packet being decoded, undefined outside a video packet. */
+  #current: Packet | undefined;
+  /** Packets whose picture has not been shown yet, by pts (stream time base). */
+  readonly #pending = new Map<string, Packet>();
+  /** Packets with errors decoded after the last shown keyframe's packet, in decode order. */
+  #errored: Packet[] = [];
+  /** Decode index of the last shown keyframe's packet; -1 before the first keyframe. */
+  #keyframeIndex = -1;
   /** Output pictures reported so far and not yet taken: pts -> damaged. */
   readonly #pictures = new Map<string, boolean>();
   #picturesReported = 0;
@@ -52,7 +55,7 @@ export class DecodeLog {
     for (const line of lines) this.#line(line);
   }
 
-  /** The log ended (ffmpeg exited or its stderr closed): every picture is as reported. */
+  /** The log ended (ffmpeg exited): every picture is as reported. */
   end(): void {
     if (this.#rest !== '') this.#line(this.#rest);
     this.#rest = '';
@@ -82,9 +85,11 @@ export class DecodeLog {
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.startsWith(INFO)) line = line.slice(INFO.length);
     if (line.startsWith('demuxer+ffmpeg -> ')) {
-      this.#packetPts = line.includes(' type:video ') ? field(line, 'pkt_pts') : undefined;
-      if (this.#packetPts !== undefined) {
-        this.#packets.set(this.#packetPts, { before: this.#erroredCount, errored: false });
+      const pts = line.includes(' type:video ') ? field(line, 'pkt_pts') : undefined;
+      this.#current = undefined;
+      if (pts !== undefined) {
+        this.#current = { index: this.#decoded++, errored: false, shownAsB: false };
+        this.#pending.set(pts, this.#current);
       }
       return;
     }
@@ -93,32 +98,51 @@ export class DecodeLog {
       return;
     }
     // `[ctx @ 0x..] [level] message` or `[level] message`.
-    const tagged = /^(\[[^\]]*\] )?\[(panic|fatal|error)\] (.*)$/.exec(line);
-    if (tagged === null) return;
-    const packet = this.#packetPts === undefined ? undefined : this.#packets.get(this.#packetPts);
-    if (packet !== undefined && !packet.errored && tagged[1]?.startsWith(`[${this.#videoCodec} @`)) {
+    const tagged = /^(\[[^\]]*\] )?\[(panic|fatal|error)\] /.exec(line);
+    const packet = this.#current;
+    if (tagged === null || packet === undefined || packet.errored) return;
+    if (tagged[1]?.startsWith(`[${this.#videoCodec} @`)) {
       packet.errored = true;
-      this.#erroredCount++;
+      this.#errored.push(packet);
     }
   }
 
   #picture(line: string): void {
     const pts = field(line, 'frame_pts');
     if (pts === undefined) return;
-    const packet = this.#packets.get(pts);
-    this.#packets.delete(pts);
+    const packet = this.#pending.get(pts);
+    this.#pending.delete(pts);
     let damaged: boolean;
     if (field(line, 'keyframe') === '1') {
-      this.#seenKeyframe = true;
-      this.#keyframeBase = packet?.before ?? this.#erroredCount;
+      this.#keyframeIndex = packet?.index ?? this.#decoded - 1;
+      this.#errored = this.#errored.filter((e) => e.index > this.#keyframeIndex);
+      for (const [key, p] of this.#pending) if (p.index < this.#keyframeIndex) this.#pending.delete(key);
       damaged = packet?.errored ?? false;
     } else {
-      const upToHere = packet === undefined ? this.#erroredCount : packet.before + (packet.errored ? 1 : 0);
-      damaged = this.#seenKeyframe && upToHere > this.#keyframeBase;
+      const type = field(line, 'frame_type');
+      if (packet !== undefined) packet.shownAsB = type === '3' || type === '7';
+      const limit = packet?.index ?? Number.POSITIVE_INFINITY;
+      damaged =
+        this.#keyframeIndex >= 0 &&
+        ((packet?.errored ?? false) ||
+          this.#errored.some((e) => e !== packet && e.index < limit && !e.shownAsB));
     }
     this.#pictures.set(pts, damaged);
     this.#picturesReported++;
   }
+}
+
+/** A video packet as the log follows it. */
+interface Packet {
+  /** Position in decode order. */
+  readonly index: number;
+  /** The video decoder reported an error while decoding it. */
+  errored: boolean;
+  /**
+   * Its picture was shown as a B-picture: nothing is predicted from it (a packet decoded before a picture
+   * shown earlier is a reference, so an unshown one counts as one).
+   */
+  shownAsB: boolean;
 }
 
 /** The tag `-loglevel level+info` puts before info lines (debug_ts lines among them). */

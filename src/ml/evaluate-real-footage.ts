@@ -1,5 +1,5 @@
 /**
- * `npm run eval:block-corruption [-- [--set calibration] clip-id ...]`: frame-level recall and precision of the registered
+ * `npm run eval:block-corruption [-- [--set calibration] [--pixels-only] clip-id ...]`: frame-level recall and precision of the registered
  * `block-corruption` detector (defaults, committed model) on the real-footage evaluation set
  * (`real-footage-sets.ts`), run as the monolith runs it. Prints a Markdown table for the model card.
  * Needs the evaluation packages installed (ukui-wallpapers, lomiri-wallpapers-20.04, gnome-user-docs);
@@ -17,10 +17,16 @@ import {
 import { CALIBRATION_CLIPS, EVALUATION_CLEAN, EVALUATION_DAMAGED } from './real-footage-sets.ts';
 
 const args = process.argv.slice(2);
-// `--set calibration`: the mate-backgrounds clips the concealment-freeze thresholds were set on.
+// `--pixels-only`: the detector without the decoder's error reports (decoderErrors: false), what the picture
+// alone shows; the damaged-then-transcoded clips need exactly that.
+const pixelsOnly = args.includes('--pixels-only');
+// `--set calibration`: the calibration clips (mate-backgrounds photographs, valgrind and nodejs screenshots).
 const calibration = args.includes('--set') && args[args.indexOf('--set') + 1] === 'calibration';
-const only = args.filter((arg, i) => arg !== '--set' && args[i - 1] !== '--set');
-const detector = defaultBlockCorruptionDetector();
+const only = args.filter((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--set');
+const registered = defaultBlockCorruptionDetector();
+const detector = pixelsOnly
+  ? { ...registered, params: { ...(registered.params as Record<string, unknown>), decoderErrors: false } }
+  : registered;
 const ports = await createDetectorPorts(['block-corruption']);
 const pick = <T extends { id: string }>(specs: readonly T[]) =>
   specs.filter((spec) => only.length === 0 || only.some((id) => spec.id.includes(id)));
