@@ -15,6 +15,9 @@ import { ffmpegPath } from './ffmpeg-binaries.ts';
 import type { MediaInfo } from './probe.ts';
 import { type ExitStatus, exitOf, StderrTail } from './tool-process.ts';
 
+/** Pictures the log may be ahead of the frames before a frame without a log line is taken unflagged. */
+const LOG_LEAD_LIMIT = 64;
+
 /**
  * One running ffmpeg decode and the data it has delivered so far. The three output pipes are read
  * concurrently (ffmpeg writes them from one thread, so stalling any of them stalls all); frames and PCM
@@ -202,15 +205,17 @@ export class DecodeSession {
     this.#pair();
   }
 
-  /**
-   * Pairs frame bytes with their timestamps, in order, and each frame with what the log says of its
-   * picture: a frame waits until its `decoder ->` line has been read (ffmpeg logs it before the frame
-   * reaches the pipes, but the two pipes are read independently) or the log has ended.
-   */
   #pullReport(): void {
     this.#report?.pull((piece) => this.#log.push(piece));
   }
 
+  /**
+   * Pairs frame bytes with their timestamps, in order, and each frame with what the log says of its
+   * picture. ffmpeg logs a picture (flushed to the report file) before the frame reaches the pipes, so the
+   * line is there when the frame is; a frame whose line is missing although the log has gone
+   * {@link LOG_LEAD_LIMIT} pictures further (its timestamp not as logged) or has ended is taken unflagged
+   * rather than held.
+   */
   #pair(): void {
     const count = Math.min(this.#unpairedFrames.length, this.#unpairedPts.length);
     if (count > 0) this.#pullReport();
@@ -218,7 +223,11 @@ export class DecodeSession {
     while (paired < count) {
       const pts = this.#unpairedPts[paired]!;
       const damaged = this.#log.take(pts.key);
-      if (damaged === undefined && !this.#log.ended) break;
+      const given =
+        damaged !== undefined ||
+        this.#log.ended ||
+        this.#log.picturesReported > this.#framesDecoded + paired + LOG_LEAD_LIMIT;
+      if (!given) break;
       const frame: GreyFrame = {
         ptsSec: pts.sec,
         width: this.frameWidth,
