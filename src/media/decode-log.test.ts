@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
+import { readdirSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DecodeLog, DecodeReport } from './decode-log.ts';
+import { DecodeLog, DecodeReport, REPORT_FD } from './decode-log.ts';
 
 /** The lines ffmpeg writes with `-loglevel level+info -debug_ts`, trimmed to the fields that matter. */
 const packet = (pts: number, type = 'video'): string =>
@@ -125,24 +125,23 @@ describe('DecodeLog', () => {
 });
 
 describe('DecodeReport', () => {
-  it('hands over what is appended, and removes its file once written to, or when closed', () => {
+  it('has no name on disk, and hands over what is written to it', () => {
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('archbench-decode-'));
     const report = new DecodeReport();
-    const dir = path.dirname(report.file);
-    expect(report.ffreport).toBe(`file=${report.file}:level=32`);
-    expect(existsSync(report.file)).toBe(true);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('archbench-decode-'))).toEqual(before);
+    expect(report.ffreport).toBe(`file=/dev/fd/${REPORT_FD}:level=32`);
     const seen: string[] = [];
     report.pull((piece) => seen.push(piece.toString()));
     expect(seen).toEqual([]);
-    // ffmpeg opens the file by name; after its first bytes the name is gone, the data still readable.
-    appendFileSync(report.file, 'first line\n');
+    // ffmpeg writes through its own descriptor of the same file.
+    writeSync(report.fd, 'first line\n', 0);
+    writeSync(report.fd, 'second\n', 11);
     report.pull((piece) => seen.push(piece.toString()));
-    expect(seen).toEqual(['first line\n']);
-    expect(existsSync(dir)).toBe(false);
+    expect(seen.join('')).toBe('first line\nsecond\n');
     report.close();
     report.close();
-
-    const unused = new DecodeReport();
-    unused.close();
-    expect(existsSync(path.dirname(unused.file))).toBe(false);
+    report.pull(() => {
+      throw new Error('closed: nothing to hand over');
+    });
   });
 });

@@ -159,62 +159,54 @@ function field(line: string, name: string): string | undefined {
 
 /**
  * The file ffmpeg writes its report log to (`FFREPORT`), read back as it grows. A regular file, not a pipe:
- * the debug lines are a few kilobytes per frame in hundreds of small writes, which through a pipe or socket
- * would block the decoder whenever the reader is busy (the monolith's detectors), and ffmpeg offers no
- * queue for its log as the `fifo` muxer is for its outputs.
+ * the debug lines are a few kilobytes per frame in many small writes, which through a pipe or socket would
+ * block the decoder whenever the reader is busy (the monolith's detectors), and ffmpeg offers no queue for
+ * its log as the `fifo` muxer is for its outputs.
  *
- * The file is created in a private temporary directory before ffmpeg starts, and both are removed as soon as
- * ffmpeg has opened it (its first bytes arrived: the data stays readable through the open descriptors), or
- * when the session closes.
+ * The file has no name: it is created in a private temporary directory and both are removed at once, before
+ * ffmpeg starts; ffmpeg gets the open file as descriptor {@link REPORT_FD} and opens it again through
+ * `/dev/fd`. So nothing is left behind, even when this process or ffmpeg is killed.
  */
 export class DecodeReport {
-  readonly #dir: string;
-  readonly #file: string;
-  readonly #fd: number;
+  /** The open file, for the child's stdio at {@link REPORT_FD} and for reading back. */
+  readonly fd: number;
   readonly #buffer = Buffer.allocUnsafe(1 << 16);
   #position = 0;
-  #removed = false;
   #closed = false;
 
   constructor() {
-    this.#dir = mkdtempSync(path.join(tmpdir(), 'archbench-decode-'));
-    this.#file = path.join(this.#dir, 'report.log');
-    this.#fd = openSync(this.#file, 'w+');
+    const dir = mkdtempSync(path.join(tmpdir(), 'archbench-decode-'));
+    try {
+      const file = path.join(dir, 'report.log');
+      this.fd = openSync(file, 'w+');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
-  /** The report file's path (removed once ffmpeg has opened it). */
-  get file(): string {
-    return this.#file;
-  }
-
-  /** The `FFREPORT` value that makes ffmpeg write its info-level log here. */
+  /** The `FFREPORT` value that makes ffmpeg write its info-level log to this file. */
   get ffreport(): string {
-    return `file=${this.#file.replace(/[\\:']/g, (c) => `\\${c}`)}:level=32`;
+    return `file=/dev/fd/${REPORT_FD}:level=32`;
   }
 
   /** Hands every byte written since the last call to `onData`. */
   pull(onData: (piece: Buffer) => void): void {
     if (this.#closed) return;
     for (;;) {
-      const read = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, this.#position);
+      const read = readSync(this.fd, this.#buffer, 0, this.#buffer.length, this.#position);
       if (read === 0) break;
       this.#position += read;
-      this.#remove();
       onData(this.#buffer.subarray(0, read));
     }
   }
 
-  #remove(): void {
-    if (this.#removed) return;
-    this.#removed = true;
-    rmSync(this.#dir, { recursive: true, force: true });
-  }
-
-  /** Closes the file and removes it (if still there). Safe to call more than once. */
+  /** Closes the file (its space is freed once ffmpeg has exited too). Safe to call more than once. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    closeSync(this.#fd);
-    this.#remove();
+    closeSync(this.fd);
   }
 }
+
+/** The child's file descriptor for the report file (0-2 are stdio, 3-5 the output pipes). */
+export const REPORT_FD = 6;

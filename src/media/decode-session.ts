@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { GreyFrame } from '../core/media.ts';
 import { spawnTracked } from '../infra/child-processes.ts';
-import { DecodeLog, DecodeReport } from './decode-log.ts';
+import { DecodeLog, DecodeReport, REPORT_FD } from './decode-log.ts';
 import {
   buildDecodeArgs,
   type DecodeOptions,
@@ -88,8 +88,21 @@ export class DecodeSession {
     if (info.audio) stdio[pipeFd.audio] = 'pipe';
     this.#log = new DecodeLog(info.video?.codec ?? '');
     this.#report = info.video ? new DecodeReport() : undefined;
-    const env = this.#report ? { ...process.env, FFREPORT: this.#report.ffreport } : process.env;
-    this.#child = spawnTracked(ffmpegPath(), buildDecodeArgs(info, options, start), { stdio, env });
+    let env = process.env;
+    const childStdio: (number | 'ignore' | 'pipe')[] = [...stdio];
+    if (this.#report) {
+      childStdio[REPORT_FD] = this.#report.fd;
+      env = { ...process.env, FFREPORT: this.#report.ffreport };
+    }
+    try {
+      this.#child = spawnTracked(ffmpegPath(), buildDecodeArgs(info, options, start), {
+        stdio: childStdio,
+        env,
+      });
+    } catch (error) {
+      this.#report?.close();
+      throw error;
+    }
     this.#exited = exitOf(this.#child).then((status) => {
       this.#exitStatus = status;
       this.#notify();
