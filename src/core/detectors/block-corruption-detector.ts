@@ -292,50 +292,39 @@ function findingRuns(
 ): Required<Segment>[] {
   const picture = joinRuns(partials).filter((run) => run.score >= params.enterScore);
   const decoder = mergeSegments(partials.map((partial) => partial.decoderRuns ?? [])).map((run) => ({
-    startSec: run.startSec,
-    endSec: run.endSec,
+    ...run,
     score: 1,
   }));
-  const all = [...picture, ...decoder].sort((a, b) => a.startSec - b.startSec);
-  const united: Required<Segment>[] = [];
-  for (const run of all) {
-    const last = united.at(-1);
-    if (last !== undefined && run.startSec - last.endSec <= TOUCH_TOLERANCE_SEC) {
-      united[united.length - 1] = {
-        startSec: last.startSec,
-        endSec: Math.max(last.endSec, run.endSec),
-        score: Math.max(last.score, run.score),
-      };
-    } else {
-      united.push(run);
-    }
-  }
-  return united;
+  return uniteTouching([...picture, ...decoder]);
 }
 
 /** Joins runs that touch (across chunk boundaries) and the seam runs, keeping the highest peak. */
 function joinRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
-  const all: Segment[] = [
+  return uniteTouching([
     ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
     ...seamRuns(partials),
     ...concealmentRuns(partials),
-  ];
-  all.sort((a, b) => a.startSec - b.startSec);
-  const joined: Required<Segment>[] = [];
-  for (const run of all) {
-    const last = joined.at(-1);
+  ]);
+}
+
+/** Runs sorted and joined where they touch or overlap, each keeping the highest score of its parts. */
+function uniteTouching(runs: readonly Segment[]): Required<Segment>[] {
+  const sorted = [...runs].sort((a, b) => a.startSec - b.startSec);
+  const united: Required<Segment>[] = [];
+  for (const run of sorted) {
+    const last = united.at(-1);
     const score = run.score ?? 0;
     if (last !== undefined && run.startSec - last.endSec <= TOUCH_TOLERANCE_SEC) {
-      joined[joined.length - 1] = {
+      united[united.length - 1] = {
         startSec: last.startSec,
         endSec: Math.max(last.endSec, run.endSec),
         score: Math.max(last.score, score),
       };
     } else {
-      joined.push({ startSec: run.startSec, endSec: run.endSec, score });
+      united.push({ startSec: run.startSec, endSec: run.endSec, score });
     }
   }
-  return joined;
+  return united;
 }
 
 export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorruptionPartial> = {
