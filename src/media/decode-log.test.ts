@@ -1,7 +1,8 @@
 import { readdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DecodeLog, DecodeReport, REPORT_FD } from './decode-log.ts';
+import { DecodeLog, DecodeReport } from './decode-log.ts';
+import { pipeFd } from './decode-plan.ts';
 
 /** The lines ffmpeg writes with `-loglevel level+info -debug_ts`, trimmed to the fields that matter. */
 const packet = (pts: number, type = 'video'): string =>
@@ -129,7 +130,7 @@ describe('DecodeReport', () => {
     const before = readdirSync(tmpdir()).filter((name) => name.startsWith('archbench-decode-'));
     const report = new DecodeReport();
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith('archbench-decode-'))).toEqual(before);
-    expect(report.ffreport).toBe(`file=/dev/fd/${REPORT_FD}:level=32`);
+    expect(report.ffreport).toBe(`file=/dev/fd/${pipeFd.report}:level=32`);
     const seen: string[] = [];
     report.pull((piece) => seen.push(piece.toString()));
     expect(seen).toEqual([]);

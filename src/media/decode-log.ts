@@ -1,6 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pipeFd } from './decode-plan.ts';
 
 /**
  * What ffmpeg's log says about each decoded picture: whether the video decoder reported a bitstream error
@@ -164,11 +165,11 @@ function field(line: string, name: string): string | undefined {
  * its log as the `fifo` muxer is for its outputs.
  *
  * The file has no name: it is created in a private temporary directory and both are removed at once, before
- * ffmpeg starts; ffmpeg gets the open file as descriptor {@link REPORT_FD} and opens it again through
+ * ffmpeg starts; ffmpeg gets the open file as descriptor `pipeFd.report` and opens it again through
  * `/dev/fd`. So nothing is left behind, even when this process or ffmpeg is killed.
  */
 export class DecodeReport {
-  /** The open file, for the child's stdio at {@link REPORT_FD} and for reading back. */
+  /** The open file, for the child's stdio at `pipeFd.report` and for reading back. */
   readonly fd: number;
   readonly #buffer = Buffer.allocUnsafe(1 << 16);
   #position = 0;
@@ -186,7 +187,7 @@ export class DecodeReport {
 
   /** The `FFREPORT` value that makes ffmpeg write its info-level log to this file. */
   get ffreport(): string {
-    return `file=/dev/fd/${REPORT_FD}:level=32`;
+    return `file=/dev/fd/${pipeFd.report}:level=32`;
   }
 
   /** Hands every byte written since the last call to `onData`. */
@@ -207,6 +208,3 @@ export class DecodeReport {
     closeSync(this.fd);
   }
 }
-
-/** The child's file descriptor for the report file (0-2 are stdio, 3-5 the output pipes). */
-export const REPORT_FD = 6;

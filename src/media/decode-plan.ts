@@ -107,8 +107,11 @@ export interface DecodeStart {
   readonly audioSec: number;
 }
 
-/** File descriptors of the output pipes (0-2 are stdin, stdout, stderr). */
-export const pipeFd = { video: 3, pts: 4, audio: 5 } as const;
+/**
+ * The child's file descriptors beyond stdin, stdout and stderr: the output pipes, and the report file
+ * ffmpeg writes its log to (`DecodeReport`).
+ */
+export const pipeFd = { video: 3, pts: 4, audio: 5, report: 6 } as const;
 
 /**
  * Output options writing `format` to pipe `fd` through ffmpeg's `fifo` muxer: a writer thread with a queue

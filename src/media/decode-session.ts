@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { GreyFrame } from '../core/media.ts';
 import { spawnTracked } from '../infra/child-processes.ts';
-import { DecodeLog, DecodeReport, REPORT_FD } from './decode-log.ts';
+import { DecodeLog, DecodeReport } from './decode-log.ts';
 import {
   buildDecodeArgs,
   type DecodeOptions,
@@ -80,7 +80,7 @@ export class DecodeSession {
     this.frameHeight = size.height;
     this.#frameBytes = size.width * size.height;
 
-    const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'ignore', 'ignore', 'ignore'];
+    const stdio: (number | 'ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'ignore', 'ignore', 'ignore'];
     if (info.video) {
       stdio[pipeFd.video] = 'pipe';
       stdio[pipeFd.pts] = 'pipe';
@@ -89,16 +89,12 @@ export class DecodeSession {
     this.#log = new DecodeLog(info.video?.codec ?? '');
     this.#report = info.video ? new DecodeReport() : undefined;
     let env = process.env;
-    const childStdio: (number | 'ignore' | 'pipe')[] = [...stdio];
     if (this.#report) {
-      childStdio[REPORT_FD] = this.#report.fd;
+      stdio[pipeFd.report] = this.#report.fd;
       env = { ...process.env, FFREPORT: this.#report.ffreport };
     }
     try {
-      this.#child = spawnTracked(ffmpegPath(), buildDecodeArgs(info, options, start), {
-        stdio: childStdio,
-        env,
-      });
+      this.#child = spawnTracked(ffmpegPath(), buildDecodeArgs(info, options, start), { stdio, env });
     } catch (error) {
       this.#report?.close();
       throw error;
