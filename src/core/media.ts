@@ -12,11 +12,14 @@ export interface GreyFrame {
   /** `width * height` bytes, row-major, no padding. */
   readonly data: Uint8Array;
   /**
-   * True when the decoder reported bitstream errors in this picture, or in a picture decoded since the last
-   * keyframe (damage propagates through prediction until a keyframe replaces the picture). Absent
-   * otherwise, and for frames that did not come from a bitstream decoder.
+   * Present when the decoder reported bitstream errors in this picture, or in a reference picture it is
+   * predicted from since the last keyframe (damage propagates through prediction until a keyframe replaces
+   * the picture): how much of those pictures the decoder concealed, in pictures' worth of macroblocks (0.25:
+   * a quarter of one picture; above 1 when damage accumulates over several pictures; an errored picture
+   * without a concealment count counts as 1). Always above 0. Absent otherwise, and for frames that did not
+   * come from a bitstream decoder.
    */
-  readonly decodeError?: true;
+  readonly decodeDamage?: number;
 }
 
 /** Mono PCM, signed 16-bit, on a fixed sample grid starting at `startSec`. */

@@ -11,9 +11,12 @@ const picture = (pts: number, keyframe: 0 | 1, frameType = keyframe === 1 ? 1 : 
   `[info] decoder -> ist_index:0 type:video frame_pts:${pts} frame_pts_time:0 keyframe:${keyframe} frame_type:${frameType}`;
 const decoderError = (message: string, codec = 'h264'): string =>
   `[${codec} @ 0x2f749a40] [error] ${message}`;
+const concealing = (macroblocks: number, type = 'P', codec = 'h264'): string =>
+  `[${codec} @ 0x2f749a40] [info] concealing ${macroblocks} DC, ${macroblocks} AC, ${macroblocks} MV errors in ${type} frame`;
 
+/** 320x240: 20 x 15 = 300 macroblocks. */
 function logOf(lines: readonly string[], codec = 'h264'): DecodeLog {
-  const log = new DecodeLog(codec);
+  const log = new DecodeLog(codec, 320, 240);
   // Split in awkward places: lines arrive in pieces of any size.
   const text = `${lines.join('\n')}\n`;
   for (let i = 0; i < text.length; i += 7) log.push(Buffer.from(text.slice(i, i + 7), 'latin1'));
@@ -21,8 +24,12 @@ function logOf(lines: readonly string[], codec = 'h264'): DecodeLog {
   return log;
 }
 
+/** Whether each picture is damaged (its damage above 0), undefined where the log does not know. */
 function flags(log: DecodeLog, pts: readonly number[]): (boolean | undefined)[] {
-  return pts.map((p) => log.take(String(p)));
+  return pts.map((p) => {
+    const damage = log.take(String(p));
+    return damage === undefined ? undefined : damage > 0;
+  });
 }
 
 describe('DecodeLog', () => {
@@ -34,7 +41,7 @@ describe('DecodeLog', () => {
       picture(1, 0),
       packet(2),
       decoderError('error while decoding MB 17 9, bytestream -5'),
-      '[h264 @ 0x2f749a40] [info] concealing 194 DC, 194 AC, 194 MV errors in P frame',
+      concealing(194),
       picture(2, 0),
       packet(3),
       picture(3, 0),
@@ -114,10 +121,54 @@ describe('DecodeLog', () => {
     expect(flags(log, [1, 2, 3])).toEqual([false, false, false]);
   });
 
+  it("measures damage in pictures' worth of concealed macroblocks, summed over the damaged references", () => {
+    // Decode order I0 P3 B1 B2 P4, 300 macroblocks a picture. P3 conceals 75 (0.25), B1 30 (0.1, not a
+    // reference), P4 150 (0.5); B2 has errors but no concealment report (a whole picture).
+    const log = logOf([
+      packet(0),
+      packet(3),
+      decoderError('corrupted macroblock 3 1 (total_coeff=-1)'),
+      concealing(75),
+      picture(0, 1),
+      packet(1),
+      decoderError('Invalid level prefix'),
+      concealing(30, 'B'),
+      picture(1, 0, 3),
+      packet(2),
+      decoderError('decode_slice_header error'),
+      picture(2, 0, 3),
+      picture(3, 0),
+      packet(4),
+      decoderError('error while decoding MB 6 0'),
+      concealing(100),
+      concealing(50),
+      picture(4, 0),
+      packet(5),
+      picture(5, 0),
+    ]);
+    const damage = [0, 1, 2, 3, 4, 5].map((p) => log.take(String(p)));
+    expect(damage).toEqual([0, 0.25 + 0.1, 0.25 + 1, 0.25, 0.25 + 0.5, 0.25 + 0.5]);
+  });
+
+  it('counts concealment only where the decoder also reported errors, and caps a packet at one picture', () => {
+    const log = logOf([
+      packet(0),
+      picture(0, 1),
+      packet(1),
+      concealing(30),
+      picture(1, 0),
+      packet(2),
+      decoderError('error while decoding MB 6 0'),
+      concealing(400),
+      picture(2, 0),
+    ]);
+    expect([0, 1, 2].map((p) => log.take(String(p)))).toEqual([0, 0, 1]);
+  });
+
   it('reports nothing for a picture whose line has not arrived, until the log ends', () => {
-    const log = new DecodeLog('h264');
+    const log = new DecodeLog('h264', 320, 240);
     log.push(Buffer.from(`${packet(0)}\n${picture(0, 1)}\n${packet(1)}\n`));
-    expect(log.take('0')).toBe(false);
+    expect(log.take('0')).toBe(0);
     expect(log.take('1')).toBeUndefined();
     expect(log.ended).toBe(false);
     log.end();

@@ -86,7 +86,7 @@ export class DecodeSession {
       stdio[pipeFd.pts] = 'pipe';
     }
     if (info.audio) stdio[pipeFd.audio] = 'pipe';
-    this.#log = new DecodeLog(info.video?.codec ?? '');
+    this.#log = new DecodeLog(info.video?.codec ?? '', info.video?.width ?? 0, info.video?.height ?? 0);
     this.#report = info.video ? new DecodeReport() : undefined;
     let env = process.env;
     if (this.#report) {
@@ -231,9 +231,9 @@ export class DecodeSession {
     let paired = 0;
     while (paired < count) {
       const pts = this.#unpairedPts[paired]!;
-      const damaged = this.#log.take(pts.key);
+      const damage = this.#log.take(pts.key);
       const given =
-        damaged !== undefined ||
+        damage !== undefined ||
         this.#log.ended ||
         this.#log.picturesReported > this.#framesDecoded + paired + LOG_LEAD_LIMIT;
       if (!given) break;
@@ -242,7 +242,7 @@ export class DecodeSession {
         width: this.frameWidth,
         height: this.frameHeight,
         data: this.#unpairedFrames[paired]!,
-        ...(damaged === true ? { decodeError: true } : {}),
+        ...(damage !== undefined && damage > 0 ? { decodeDamage: damage } : {}),
       };
       this.#frames.push(frame);
       if (pts.sec > this.#lastPtsSec) this.#lastPtsSec = pts.sec;

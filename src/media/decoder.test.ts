@@ -269,11 +269,11 @@ function chunkDigest(chunk: MediaChunk): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([chunk.index, chunk.startSec, chunk.endSec, chunk.audio?.startSec]));
   for (const frame of chunk.video?.frames ?? []) {
-    hash.update(`${frame.ptsSec}:${frame.width}x${frame.height}:${frame.decodeError === true}`);
+    hash.update(`${frame.ptsSec}:${frame.width}x${frame.height}:${frame.decodeDamage ?? 0}`);
     hash.update(frame.data);
   }
   const next = chunk.video?.nextFrame;
-  if (next) hash.update(`next ${next.ptsSec}:${next.decodeError === true}`).update(next.data);
+  if (next) hash.update(`next ${next.ptsSec}:${next.decodeDamage ?? 0}`).update(next.data);
   const samples = chunk.audio?.samples;
   if (samples) hash.update(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
   return hash.digest('hex');
@@ -379,27 +379,35 @@ describe("the decoder's error reports", () => {
   // The evaluation fixture with real H.264 slice damage in 4-5 s (its closed GOPs are 1 s).
   const fixtures = path.resolve('fixtures/clips');
 
-  it('flag exactly the damaged GOP, the same in whole-clip and single-chunk decodes', async () => {
+  it('flag exactly the damaged GOP, with damage that accumulates, the same in whole-clip and single-chunk decodes', async () => {
     const manifest = await ensureFixtures({ dir: fixtures, only: ['block-corruption', 'clean'] });
     const fileOf = (id: string): string => path.join(fixtures, manifest.clips.find((c) => c.id === id)!.file);
     const damaged = await probeMedia(fileOf('block-corruption'));
     for (const chunkSeconds of [1, 0.7]) {
       const options = { ...defaultDecodeOptions, chunkSeconds };
       const whole = await decodeAll(damaged, options);
-      const flagged = allFrames(whole)
-        .filter((frame) => frame.decodeError === true)
-        .map((frame) => frame.ptsSec);
+      const damagedFrames = allFrames(whole).filter((frame) => frame.decodeDamage !== undefined);
+      const flagged = damagedFrames.map((frame) => frame.ptsSec);
       // The damaged packets lie in 4-5 s; the keyframe at 5 s ends the damage.
       expect(flagged.length).toBeGreaterThanOrEqual(20);
       expect(Math.min(...flagged)).toBeGreaterThanOrEqual(4);
       expect(Math.max(...flagged)).toBeLessThan(5);
+      // Each damaged packet adds its concealed share: the damage grows over the GOP, by at most 1 a frame.
+      const damage = damagedFrames.map((frame) => frame.decodeDamage!);
+      expect(damage[0]).toBeGreaterThan(0);
+      expect(damage[0]).toBeLessThanOrEqual(1);
+      expect(damage.at(-1)).toBeGreaterThan(damage[0]! + 1);
+      for (let i = 1; i < damage.length; i++) {
+        expect(damage[i]! - damage[i - 1]!).toBeGreaterThanOrEqual(0);
+        expect(damage[i]! - damage[i - 1]!).toBeLessThanOrEqual(1);
+      }
       for (const chunk of whole) {
         const alone = await decodeChunk(damaged, chunk.index, options);
         expect(chunkDigest(alone), `chunk ${chunk.index} of ${chunkSeconds} s`).toBe(chunkDigest(chunk));
       }
     }
     const clean = await decodeAll(await probeMedia(fileOf('clean')), defaultDecodeOptions);
-    expect(allFrames(clean).some((frame) => frame.decodeError !== undefined)).toBe(false);
+    expect(allFrames(clean).some((frame) => frame.decodeDamage !== undefined)).toBe(false);
   }, 120_000);
 });
 

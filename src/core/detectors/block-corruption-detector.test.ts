@@ -150,6 +150,79 @@ describe('block-corruption detector', () => {
     }
   });
 
+  it("counts the decoder's damaged frames from the damage threshold on, for every chunking", async () => {
+    // Damage reported on frames 30-59 (a damaged GOP: 0.25 more per frame) and 80-84 (0.5 in all: below
+    // the threshold); the model sees nothing. Frames count from the first with damage >= 0.75 (frame 32).
+    const damage = Array.from({ length: 150 }, (_, i) =>
+      i >= 30 && i < 60 ? 0.25 * (i - 29) : i >= 80 && i < 85 ? 0.5 : undefined,
+    );
+    const clip = {
+      ...createTestClip({ durationSec: 6, fps: FPS, width: 64, height: 48 }),
+      decodeDamage: damage,
+    };
+    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges()) };
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      for (const viaJson of [false, true]) {
+        const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson });
+        expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([[1.28, 2.4]]);
+      }
+    }
+    const all = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5, minDecodeDamage: 0 });
+    expect(intervals((await runTestClip(clip, [all], 1, { ports })).findings)).toEqual([
+      [1.2, 2.4],
+      [3.2, 3.4],
+    ]);
+    const none = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5, decoderErrors: false });
+    expect((await runTestClip(clip, [none], 1, { ports })).findings).toEqual([]);
+  });
+
+  it('counts no decoder damage on a picture that stands still, and from the first change on', async () => {
+    // Frames 0-69 are one still picture (concealment copies it); the picture moves from frame 70 on.
+    // Damage reported on 30-49 (all still: nothing) and 60-89 (counts from 70).
+    const clip = {
+      ...createTestClip({ durationSec: 4, fps: FPS, width: 64, height: 48 }),
+      decodeDamage: Array.from({ length: 100 }, (_, i) =>
+        (i >= 30 && i < 50) || (i >= 60 && i < 90) ? 2 : undefined,
+      ),
+    };
+    for (let i = 1; i < 70; i++) clip.frames![i] = clip.frames![0]!.slice();
+    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges()) };
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson: true });
+      expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([[2.8, 3.6]]);
+    }
+  });
+
+  it("weighs the decoder's damage by how much the picture changes", async () => {
+    // A still picture that flickers by one grey level on 10 % of its pixels (mad 0.1 per frame) in frames
+    // 0-49 and on 2 % (mad 0.02) in 50-99. Damage 1 on 30-39 shows (0.1 >= 0.05), damage 1 on 60-69 does
+    // not (0.02), damage 3 on 80-89 does (0.06).
+    const clip = {
+      ...createTestClip({ durationSec: 4, fps: FPS, width: 64, height: 48 }),
+      decodeDamage: Array.from({ length: 100 }, (_, i) =>
+        i >= 30 && i < 40 ? 1 : i >= 60 && i < 70 ? 1 : i >= 80 && i < 90 ? 3 : undefined,
+      ),
+    };
+    const base = clip.frames![0]!;
+    for (let i = 0; i < 100; i++) {
+      const frame = base.slice();
+      const flicker = Math.round((i < 50 ? 0.1 : 0.02) * frame.length);
+      if (i % 2 === 1) for (let p = 0; p < flicker; p++) frame[p]! += 1;
+      clip.frames![i] = frame;
+    }
+    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges()) };
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson: true });
+      expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([
+        [1.2, 1.6],
+        [3.2, 3.6],
+      ]);
+    }
+  });
+
   it('scores each chunk in one classifier call', async () => {
     const { classifier } = await findingsWith(ranges(), { chunkSeconds: 2 });
     expect(classifier.calls).toEqual([50, 50, 50]);
@@ -175,5 +248,9 @@ describe('block-corruption detector', () => {
       /leaveScore must not exceed enterScore/,
     );
     expect(() => detectorFor('block-corruption', { enterScore: 1.5 })).toThrow(/enterScore must be/);
+    expect(() => detectorFor('block-corruption', { minDecodeDamage: -1 })).toThrow(/minDecodeDamage must be/);
+    expect(() => detectorFor('block-corruption', { minVisibleDamage: -1 })).toThrow(
+      /minVisibleDamage must be/,
+    );
   });
 });

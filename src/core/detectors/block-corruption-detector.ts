@@ -33,10 +33,15 @@ import { checkRange } from './signal-levels.ts';
  *
  * The decoder's own reports are a third signal (`decoderErrors`, on by default): a frame whose picture the
  * decoder reported bitstream errors in, or that was predicted from such a picture since the last keyframe
- * (`GreyFrame.decodeError`, set by the media layer from ffmpeg's log and carried with the frame to every
- * runner), scores 1. It finds damage that shows no pattern in the pixels (MPEG-2's displaced slices,
- * concealment of slowly changing pictures) but not damage baked into a clean bitstream (a damaged decode
- * re-encoded), which the pixel tests find.
+ * (`GreyFrame.decodeDamage`, set by the media layer from ffmpeg's log and carried with the frame to every
+ * runner), scores 1 when the damage shows: the decoder concealed at least `minDecodeDamage` pictures' worth
+ * of macroblocks in it and its references, and that damage times the picture's recent change (mean `mad` of
+ * the transitions into the frame and the {@link RECENT_TRANSITIONS} - 1 before) reaches `minVisibleDamage`.
+ * Concealment guesses lost macroblocks from their neighbours and the previous picture, so a little of it,
+ * or any amount on a picture that barely changes, leaves the picture close to the intact one. The signal
+ * finds damage that shows no pattern in the pixels (MPEG-2's displaced slices, concealment of slowly
+ * changing pictures) but not damage baked into a clean bitstream (a damaged decode re-encoded), which the
+ * pixel tests find.
  *
  * So a finding is a maximal run of frames scoring at least `leaveScore` that contains a frame scoring at
  * least `enterScore`, from the run's first frame pts to the pts of the first frame after it (the clip's end
@@ -71,10 +76,21 @@ export type BlockCorruptionParams = {
    */
   readonly minPictureSidePx: number;
   /**
-   * Count frames the decoder reported bitstream errors in ({@link GreyFrame.decodeError}: the picture
+   * Count frames the decoder reported bitstream errors in ({@link GreyFrame.decodeDamage}: the picture
    * itself, or one decoded since the last keyframe) as damaged, like a frame scoring 1. Default true.
    */
   readonly decoderErrors: boolean;
+  /**
+   * Decoder-reported damage ({@link GreyFrame.decodeDamage}, pictures' worth of concealed macroblocks) at
+   * or above which such a frame counts. Default 0.75, chosen on the calibration set (see the model card).
+   */
+  readonly minDecodeDamage: number;
+  /**
+   * Decoder-reported damage times the picture's recent change (mean grey-level `mad` per frame over the
+   * last {@link RECENT_TRANSITIONS} transitions) at or above which such a frame counts: 0 on a still
+   * picture, whose concealment copies it intact. Default 0.05, chosen on the calibration set.
+   */
+  readonly minVisibleDamage: number;
 };
 
 export type BlockCorruptionPartial = {
@@ -101,10 +117,10 @@ export type BlockCorruptionPartial = {
    */
   readonly transitions?: readonly (readonly number[])[];
   /**
-   * Runs of frames the decoder reported errors in (`GreyFrame.decodeError`), `[startSec, endSec]`, in time
-   * order; a run reaching the chunk's last frame ends at `nextFrame` (or the chunk end).
+   * Frames whose decoder-reported damage (`GreyFrame.decodeDamage`) reaches `minDecodeDamage`,
+   * `[ptsSec, endSec, damage]`, in time order; the last frame's end is `nextFrame`'s pts (or the chunk end).
    */
-  readonly decoderRuns?: readonly PackedSegment[];
+  readonly decoderFrames?: readonly (readonly number[])[];
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -200,8 +216,11 @@ export function chunkTransitions(chunk: MediaChunk): number[][] {
   return out;
 }
 
-/** Freeze runs over the whole clip (concealment that repeats the whole picture), as runs of score 1. */
-function concealmentRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
+/** Transitions whose mean `mad` measures a picture's recent change for its decoder-reported damage. */
+export const RECENT_TRANSITIONS = 5;
+
+/** Every transition the chunks judged, over the whole clip, in time order. */
+function clipTransitions(partials: readonly BlockCorruptionPartial[]): JudgedTransition[] {
   const transitions: JudgedTransition[] = [];
   partials.forEach((partial, k) => {
     for (const [startSec, endSec, same, mad, shift, texture] of partial.transitions ?? []) {
@@ -218,8 +237,35 @@ function concealmentRuns(partials: readonly BlockCorruptionPartial[]): Required<
       });
     }
   });
-  transitions.sort((a, b) => a.startSec - b.startSec);
+  return transitions.sort((a, b) => a.startSec - b.startSec);
+}
+
+/** Freeze runs over the whole clip (concealment that repeats the whole picture), as runs of score 1. */
+function concealmentRuns(transitions: readonly JudgedTransition[]): Required<Segment>[] {
   return freezeRuns(transitions).map(([startSec, endSec]) => ({ startSec, endSec, score: 1 }));
+}
+
+/**
+ * Runs of the frames whose decoder-reported damage shows: damage times the mean `mad` of the last
+ * {@link RECENT_TRANSITIONS} transitions up to the frame's own reaches `minVisibleDamage`.
+ */
+function visibleDecoderRuns(
+  partials: readonly BlockCorruptionPartial[],
+  transitions: readonly JudgedTransition[],
+  minVisibleDamage: number,
+): Segment[] {
+  const visible: PackedSegment[] = [];
+  let t = 0;
+  for (const partial of partials) {
+    for (const [ptsSec, endSec, damage] of partial.decoderFrames ?? []) {
+      if (damage === undefined) throw new Error('malformed decoder frame in partial');
+      while (t < transitions.length && transitions[t]!.startSec <= ptsSec! + TOUCH_TOLERANCE_SEC) t++;
+      const recent = transitions.slice(Math.max(0, t - RECENT_TRANSITIONS), t);
+      const change = recent.reduce((sum, transition) => sum + transition.mad, 0) / RECENT_TRANSITIONS;
+      if (damage * change >= minVisibleDamage) visible.push([ptsSec!, endSec!]);
+    }
+  }
+  return mergeSegments([visible]);
 }
 
 /**
@@ -264,46 +310,49 @@ function seamRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment
   return runs;
 }
 
-/** Runs of consecutive frames carrying `decodeError`, for the partial. */
-export function decoderErrorRuns(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'decoderRuns'> {
+/** The chunk's frames with a `decodeDamage` of at least `minDamage`, for the partial. */
+export function damagedFrames(
+  chunk: MediaChunk,
+  minDamage: number,
+): Pick<BlockCorruptionPartial, 'decoderFrames'> {
   const frames = chunk.video?.frames ?? [];
-  const runs: number[][] = [];
-  let start = -1;
-  for (let i = 0; i <= frames.length; i++) {
-    const flagged = i < frames.length && frames[i]!.decodeError === true;
-    if (flagged && start < 0) start = i;
-    if (!flagged && start >= 0) {
-      const endSec = frames[i]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec;
-      runs.push(packSegment(frames[start]!.ptsSec, endSec));
-      start = -1;
-    }
-  }
-  return runs.length > 0 ? { decoderRuns: runs } : {};
+  const out: number[][] = [];
+  frames.forEach((frame, i) => {
+    const damage = frame.decodeDamage;
+    if (damage === undefined || damage < minDamage) return;
+    const endSec = frames[i + 1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec;
+    out.push([frame.ptsSec, endSec, Math.round(damage * 1e4) / 1e4]);
+  });
+  return out.length > 0 ? { decoderFrames: out } : {};
 }
 
 /**
  * Findings' extents: the picture runs (model, seam and freeze runs joined by hysteresis, kept when their
- * peak reaches `enterScore`) united with the decoder's error runs, which are exact and so are not widened
- * by the model's `leaveScore` neighbours.
+ * peak reaches `enterScore`) united with the decoder's runs where the damage shows, which are exact and so
+ * are not widened by the model's `leaveScore` neighbours.
  */
 function findingRuns(
   partials: readonly BlockCorruptionPartial[],
   params: BlockCorruptionParams,
 ): Required<Segment>[] {
-  const picture = joinRuns(partials).filter((run) => run.score >= params.enterScore);
-  const decoder = mergeSegments(partials.map((partial) => partial.decoderRuns ?? [])).map((run) => ({
+  const transitions = clipTransitions(partials);
+  const picture = joinRuns(partials, transitions).filter((run) => run.score >= params.enterScore);
+  const decoder = visibleDecoderRuns(partials, transitions, params.minVisibleDamage).map((run) => ({
     ...run,
     score: 1,
   }));
   return uniteTouching([...picture, ...decoder]);
 }
 
-/** Joins runs that touch (across chunk boundaries) and the seam runs, keeping the highest peak. */
-function joinRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment>[] {
+/** Joins runs that touch (across chunk boundaries) and the seam and freeze runs, keeping the highest peak. */
+function joinRuns(
+  partials: readonly BlockCorruptionPartial[],
+  transitions: readonly JudgedTransition[],
+): Required<Segment>[] {
   return uniteTouching([
     ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
     ...seamRuns(partials),
-    ...concealmentRuns(partials),
+    ...concealmentRuns(transitions),
   ]);
 }
 
@@ -337,6 +386,8 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
     minDurationSec: 0.04,
     minPictureSidePx: 48,
     decoderErrors: true,
+    minDecodeDamage: 0.75,
+    minVisibleDamage: 0.05,
   },
   emptyPartial,
   validate: (params) =>
@@ -345,6 +396,8 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
     checkRange('minDurationSec', params.minDurationSec, 0, 86_400) ??
     checkRange('minPictureSidePx', params.minPictureSidePx, 0, 100_000) ??
     (typeof params.decoderErrors === 'boolean' ? undefined : 'decoderErrors must be true or false') ??
+    checkRange('minDecodeDamage', params.minDecodeDamage, 0, 1_000) ??
+    checkRange('minVisibleDamage', params.minVisibleDamage, 0, 1_000_000) ??
     (params.leaveScore > params.enterScore ? 'leaveScore must not exceed enterScore' : undefined),
   analyzeChunk: async (chunk, params, ports) => {
     const frames = chunk.video?.frames ?? [];
@@ -358,7 +411,7 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
       firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
       ...seamFrames(chunk),
       transitions: chunkTransitions(chunk),
-      ...(params.decoderErrors ? decoderErrorRuns(chunk) : {}),
+      ...(params.decoderErrors ? damagedFrames(chunk, params.minDecodeDamage) : {}),
     };
   },
   finalize: (partials, params, clip) =>

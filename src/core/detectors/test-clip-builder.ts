@@ -20,6 +20,8 @@ export interface TestClip {
   readonly frames: Uint8Array[] | null;
   /** Mono s16 samples, sample `i` at `i / sampleRate`; null for a clip without audio. */
   readonly samples: Int16Array | null;
+  /** Decoder-reported damage of frame `i` (`GreyFrame.decodeDamage`), where set and above 0. */
+  readonly decodeDamage?: readonly (number | undefined)[];
 }
 
 export interface TestClipOptions {
@@ -114,12 +116,16 @@ export function clipInfoOf(clip: TestClip): ClipInfo {
  * `nextFrame`.
  */
 export function cutIntoChunks(clip: TestClip, chunkSeconds: number): MediaChunk[] {
-  const greyFrames: GreyFrame[] = (clip.frames ?? []).map((data, i) => ({
-    ptsSec: i / clip.fps,
-    width: clip.width,
-    height: clip.height,
-    data,
-  }));
+  const greyFrames: GreyFrame[] = (clip.frames ?? []).map((data, i) => {
+    const decodeDamage = clip.decodeDamage?.[i] ?? 0;
+    return {
+      ptsSec: i / clip.fps,
+      width: clip.width,
+      height: clip.height,
+      data,
+      ...(decodeDamage > 0 ? { decodeDamage } : {}),
+    };
+  });
   const count = Math.max(1, Math.ceil(clip.durationSec / chunkSeconds - 1e-9));
   const firstFrameOf = (k: number): number =>
     Math.min(greyFrames.length, Math.ceil(k * chunkSeconds * clip.fps - 1e-9));

@@ -27,12 +27,12 @@ describe('frames objects', () => {
     expect(decodeFrames(encodeFrames({ frames })).nextFrame).toBeUndefined();
   });
 
-  it("carries each frame's decodeError flag, and only where it is set", () => {
-    const damaged: GreyFrame = { ...frame(0.04), decodeError: true };
+  it("carries each frame's decodeDamage exactly, and only where it is set", () => {
+    const damaged: GreyFrame = { ...frame(0.04), decodeDamage: 0.1 + 0.2 };
     const decoded = decodeFrames(encodeFrames({ frames: [frame(0), damaged], nextFrame: damaged }));
-    expect(decoded.frames.map((f) => f.decodeError)).toEqual([undefined, true]);
-    expect(decoded.nextFrame?.decodeError).toBe(true);
-    expect('decodeError' in decoded.frames[0]!).toBe(false);
+    expect(decoded.frames.map((f) => f.decodeDamage)).toEqual([undefined, 0.1 + 0.2]);
+    expect(decoded.nextFrame?.decodeDamage).toBe(0.1 + 0.2);
+    expect('decodeDamage' in decoded.frames[0]!).toBe(false);
   });
 
   it('decodes from a view at any offset of a larger buffer (as an SDK body may be)', () => {
@@ -48,6 +48,8 @@ describe('frames objects', () => {
     expect(() => decodeFrames(new Uint8Array([...body, 0]))).toThrow(/trailing/);
     expect(() => decodeFrames(new TextEncoder().encode('{"json": true}'))).toThrow(/magic/);
     expect(() => encodeFrames({ frames: [{ ...frame(0), width: 7 }] })).toThrow(/width\*height/);
+    const negative = encodeFrames({ frames: [{ ...frame(0), decodeDamage: -1 }] });
+    expect(() => decodeFrames(negative)).toThrow(/damage -1/);
   });
 });
 

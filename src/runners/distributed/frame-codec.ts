@@ -6,8 +6,8 @@ import type { GreyFrame, PcmAudio } from '../../core/media.ts';
  * exact: timestamps travel as float64, so a decoded frame equals the decoded-in-memory one bit for bit.
  *
  * Frames object: magic `ABFR`, version u8, flags u8 (bit 0: the last frame is the carry-over `nextFrame`),
- * u16 reserved, frame count u32; then per frame ptsSec f64, width u32, height u32, frame flags u32 (bit 0:
- * `decodeError`, the decoder reported bitstream errors in the picture) and width*height bytes.
+ * u16 reserved, frame count u32; then per frame ptsSec f64, width u32, height u32, `decodeDamage` f64 (0
+ * when the decoder reported no errors in the picture) and width*height bytes.
  *
  * Audio object: magic `ABPC`, version u8, 3 bytes reserved, sampleRate u32, sample count u32, startSec
  * f64, then the samples as int16.
@@ -15,11 +15,10 @@ import type { GreyFrame, PcmAudio } from '../../core/media.ts';
 
 const FRAMES_MAGIC = 0x41424652; // 'ABFR'
 const AUDIO_MAGIC = 0x41425043; // 'ABPC'
-const FRAMES_VERSION = 2;
+const FRAMES_VERSION = 3;
 const AUDIO_VERSION = 1;
 const FRAMES_HEADER_BYTES = 12;
-const FRAME_HEADER_BYTES = 20;
-const DECODE_ERROR = 1;
+const FRAME_HEADER_BYTES = 24;
 const AUDIO_HEADER_BYTES = 24;
 const HAS_NEXT_FRAME = 1;
 
@@ -50,7 +49,7 @@ export function encodeFrames(batch: FrameBatch): Uint8Array {
     view.setFloat64(offset, frame.ptsSec, true);
     view.setUint32(offset + 8, frame.width, true);
     view.setUint32(offset + 12, frame.height, true);
-    view.setUint32(offset + 16, frame.decodeError === true ? DECODE_ERROR : 0, true);
+    view.setFloat64(offset + 16, frame.decodeDamage ?? 0, true);
     out.set(frame.data, offset + FRAME_HEADER_BYTES);
     offset += FRAME_HEADER_BYTES + frame.data.byteLength;
   }
@@ -77,12 +76,15 @@ export function decodeFrames(bytes: Uint8Array): FrameBatch {
     const ptsSec = view.getFloat64(offset, true);
     const width = view.getUint32(offset + 8, true);
     const height = view.getUint32(offset + 12, true);
-    const decodeError = (view.getUint32(offset + 16, true) & DECODE_ERROR) !== 0;
+    const decodeDamage = view.getFloat64(offset + 16, true);
+    if (!(decodeDamage >= 0)) throw new Error(`frames object has a frame with damage ${decodeDamage}`);
     const start = offset + FRAME_HEADER_BYTES;
     const end = start + width * height;
     if (end > bytes.byteLength) throw new Error('frames object is truncated');
     const data = bytes.subarray(start, end);
-    frames.push(decodeError ? { ptsSec, width, height, data, decodeError } : { ptsSec, width, height, data });
+    frames.push(
+      decodeDamage > 0 ? { ptsSec, width, height, data, decodeDamage } : { ptsSec, width, height, data },
+    );
     offset = end;
   }
   if (offset !== bytes.byteLength) throw new Error('frames object has trailing bytes');
