@@ -247,7 +247,8 @@ function concealmentRuns(transitions: readonly JudgedTransition[]): Required<Seg
 
 /**
  * Runs of the frames whose decoder-reported damage shows: damage times the mean `mad` of the last
- * {@link RECENT_TRANSITIONS} transitions up to the frame's own reaches `minVisibleDamage`.
+ * {@link RECENT_TRANSITIONS} transitions up to the frame's own (missing ones, at the clip's start, count as
+ * 0) reaches `minVisibleDamage`.
  */
 function visibleDecoderRuns(
   partials: readonly BlockCorruptionPartial[],
