@@ -112,6 +112,38 @@ export function pooledMetrics(clips: readonly ClipEvaluation[]): { precision: nu
   return { precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn) };
 }
 
+/**
+ * The registered detector with the evaluation scripts' `--param name=value` arguments (value as JSON:
+ * `minDecodeDamage=0.5`, `decoderErrors=false`; repeatable) over its defaults, to measure a candidate
+ * setting; an error message for a malformed or invalid one.
+ */
+export function blockCorruptionDetectorFromArgs(
+  args: readonly string[],
+  overrides: Readonly<Record<string, unknown>> = {},
+): { ok: true; detector: ResolvedDetector } | { ok: false; error: string } {
+  const params: Record<string, unknown> = { ...overrides };
+  for (const [i, arg] of args.entries()) {
+    if (args[i - 1] !== '--param') continue;
+    const at = arg.indexOf('=');
+    let value: unknown;
+    try {
+      value = JSON.parse(arg.slice(at + 1));
+    } catch {
+      value = undefined;
+    }
+    if (at <= 0 || value === undefined) {
+      return {
+        ok: false,
+        error: `--param ${arg}: expected name=value with a JSON value (e.g. minDecodeDamage=0.5)`,
+      };
+    }
+    params[arg.slice(0, at)] = value;
+  }
+  if (args.at(-1) === '--param') return { ok: false, error: '--param needs name=value' };
+  const resolved = resolveDetector('block-corruption', params);
+  return resolved.ok ? { ok: true, detector: resolved.detector } : resolved;
+}
+
 /** The registered detector with its defaults. */
 export function defaultBlockCorruptionDetector(): ResolvedDetector {
   const resolved = resolveDetector('block-corruption');

@@ -1,5 +1,5 @@
 /**
- * `npm exec -- node src/ml/evaluate-block-corruption.ts`: frame-level precision and recall of the
+ * `npm exec -- node src/ml/evaluate-block-corruption.ts [--param name=value ...]`: frame-level precision and recall of the
  * `block-corruption` detector (registered defaults, the committed ONNX model through the infra adapter) on
  * the evaluation fixtures and on natural-looking clips unlike the training sources. Prints Markdown tables
  * for the model card (fixtures/models/block-corruption.md).
@@ -8,10 +8,10 @@ import path from 'node:path';
 import { createDetectorPorts } from '../infra/detector-ports.ts';
 import { ensureFixtures } from '../media/fixtures/fixture-generator.ts';
 import {
+  blockCorruptionDetectorFromArgs,
   CLEAN_FIXTURES,
   type ClipEvaluation,
   CORRUPTED_FIXTURES,
-  defaultBlockCorruptionDetector,
   evaluateFixtureClip,
   evaluateSyntheticClip,
   metricsAtThreshold,
@@ -22,7 +22,12 @@ import { COMPRESSED_CLEAN_CLIPS, NATURAL_CLIPS } from './natural-evaluation-clip
 import { makeSyntheticClip } from './synthetic-clips.ts';
 
 const dir = path.resolve('fixtures/clips');
-const detector = defaultBlockCorruptionDetector();
+const resolved = blockCorruptionDetectorFromArgs(process.argv.slice(2));
+if (!resolved.ok) {
+  console.error(resolved.error);
+  process.exit(2);
+}
+const detector = resolved.detector;
 const { leaveScore } = detector.params as { leaveScore: number };
 const ports = await createDetectorPorts(['block-corruption']);
 

@@ -6,9 +6,8 @@
  * Needs the evaluation packages installed (ukui-wallpapers, lomiri-wallpapers-20.04, gnome-user-docs);
  * clips whose pictures are missing are listed as skipped. Clips are cached in `.tmp/real-footage`.
  */
-import { resolveDetector } from '../core/detectors/registry.ts';
 import { createDetectorPorts } from '../infra/detector-ports.ts';
-import { pooledMetrics } from './block-corruption-evaluation.ts';
+import { blockCorruptionDetectorFromArgs, pooledMetrics } from './block-corruption-evaluation.ts';
 import { buildRealClip, missingPicture } from './real-footage-clips.ts';
 import {
   describeCoding,
@@ -24,32 +23,15 @@ const args = process.argv.slice(2);
 const pixelsOnly = args.includes('--pixels-only');
 // `--set calibration`: the calibration clips (mate-backgrounds photographs, valgrind and nodejs screenshots).
 const calibration = args.includes('--set') && args[args.indexOf('--set') + 1] === 'calibration';
-// `--param name=value`: a detector parameter other than its default (value as JSON: 0.5, true), to
-// measure a candidate threshold; repeatable.
-const overrides: Record<string, unknown> = pixelsOnly ? { decoderErrors: false } : {};
-args.forEach((arg, i) => {
-  if (args[i - 1] !== '--param') return;
-  const at = arg.indexOf('=');
-  let value: unknown;
-  try {
-    value = JSON.parse(arg.slice(at + 1));
-  } catch {
-    value = undefined;
-  }
-  if (at <= 0 || value === undefined) {
-    console.error(`--param ${arg}: expected name=value with a JSON value (e.g. minDecodeDamage=0.5)`);
-    process.exit(2);
-  }
-  overrides[arg.slice(0, at)] = value;
-});
-const only = args.filter(
-  (arg, i) => !arg.startsWith('--') && args[i - 1] !== '--set' && args[i - 1] !== '--param',
-);
-const resolved = resolveDetector('block-corruption', overrides);
+// `--param name=value`: a detector parameter other than its default, to measure a candidate; repeatable.
+const resolved = blockCorruptionDetectorFromArgs(args, pixelsOnly ? { decoderErrors: false } : {});
 if (!resolved.ok) {
   console.error(resolved.error);
   process.exit(2);
 }
+const only = args.filter(
+  (arg, i) => !arg.startsWith('--') && args[i - 1] !== '--set' && args[i - 1] !== '--param',
+);
 const detector = resolved.detector;
 const ports = await createDetectorPorts(['block-corruption']);
 const pick = <T extends { id: string }>(specs: readonly T[]) =>

@@ -34,14 +34,13 @@ import { checkRange } from './signal-levels.ts';
  * The decoder's own reports are a third signal (`decoderErrors`, on by default): a frame whose picture the
  * decoder reported bitstream errors in, or that was predicted from such a picture since the last keyframe
  * (`GreyFrame.decodeDamage`, set by the media layer from ffmpeg's log and carried with the frame to every
- * runner), scores 1 when the damage shows: the decoder concealed at least `minDecodeDamage` pictures' worth
- * of macroblocks in it and its references, and that damage times the picture's recent change (mean `mad` of
- * the transitions into the frame and the {@link RECENT_TRANSITIONS} - 1 before) reaches `minVisibleDamage`.
- * Concealment guesses lost macroblocks from their neighbours and the previous picture, so a little of it,
- * or any amount on a picture that barely changes, leaves the picture close to the intact one. The signal
- * finds damage that shows no pattern in the pixels (MPEG-2's displaced slices, concealment of slowly
- * changing pictures) but not damage baked into a clean bitstream (a damaged decode re-encoded), which the
- * pixel tests find.
+ * runner), scores 1 when the decoder concealed at least `minDecodeDamage` pictures' worth of macroblocks in
+ * it and its references, and the picture did not stand still ({@link STILL_PICTURE_MAD}): concealment guesses
+ * lost macroblocks from their neighbours and the previous picture, so a little of it stays close to the
+ * intact picture, and any amount of it on a picture that stands still copies it intact. The signal finds
+ * damage that shows no pattern in the pixels (MPEG-2's displaced slices, concealment of slowly changing
+ * pictures) but not damage baked into a clean bitstream (a damaged decode re-encoded), which the pixel
+ * tests find.
  *
  * So a finding is a maximal run of frames scoring at least `leaveScore` that contains a frame scoring at
  * least `enterScore`, from the run's first frame pts to the pts of the first frame after it (the clip's end
@@ -85,12 +84,6 @@ export type BlockCorruptionParams = {
    * or above which such a frame counts. Default 0.75, chosen on the calibration set (see the model card).
    */
   readonly minDecodeDamage: number;
-  /**
-   * Decoder-reported damage times the picture's recent change (mean grey-level `mad` per frame over the
-   * last {@link RECENT_TRANSITIONS} transitions) at or above which such a frame counts: 0 on a still
-   * picture, whose concealment copies it intact. Default 0.05, chosen on the calibration set.
-   */
-  readonly minVisibleDamage: number;
 };
 
 export type BlockCorruptionPartial = {
@@ -216,8 +209,21 @@ export function chunkTransitions(chunk: MediaChunk): number[][] {
   return out;
 }
 
-/** Transitions whose mean `mad` measures a picture's recent change for its decoder-reported damage. */
-export const RECENT_TRANSITIONS = 5;
+/**
+ * Summed `mad` (mean absolute grey-level change per pixel at the analysis size) at or below which a picture
+ * stood still: over the {@link STILL_TRANSITIONS_BEFORE} transitions before a run of decoder-reported frames
+ * and the run's own transitions so far. Concealment copies a still picture, so such frames are as intact as
+ * their reference; a still picture's transitions have `mad` 0 to four decimals, slow light changes or grain
+ * 0.01 and more per frame.
+ */
+export const STILL_PICTURE_MAD = 0.02;
+
+/**
+ * Transitions before a run of decoder-reported frames that must show the picture still too: a picture that
+ * moved until the damage and then shows no change at all is concealment repeating it (a frozen picture,
+ * damaged), not a still one.
+ */
+export const STILL_TRANSITIONS_BEFORE = 2;
 
 /** Every transition the chunks judged, over the whole clip, in time order. */
 function clipTransitions(partials: readonly BlockCorruptionPartial[]): JudgedTransition[] {
@@ -246,27 +252,33 @@ function concealmentRuns(transitions: readonly JudgedTransition[]): Required<Seg
 }
 
 /**
- * Runs of the frames whose decoder-reported damage shows: damage times the mean `mad` of the last
- * {@link RECENT_TRANSITIONS} transitions up to the frame's own (missing ones, at the clip's start, count as
- * 0) reaches `minVisibleDamage`.
+ * Runs of decoder-reported frames, each from its first frame by which the picture changed: summed `mad`
+ * over the {@link STILL_TRANSITIONS_BEFORE} transitions before the run and the run's own up to the frame
+ * above {@link STILL_PICTURE_MAD}. A run over a picture that stood still throughout drops.
  */
-function visibleDecoderRuns(
+function movingDecoderRuns(
   partials: readonly BlockCorruptionPartial[],
   transitions: readonly JudgedTransition[],
-  minVisibleDamage: number,
 ): Segment[] {
-  const visible: PackedSegment[] = [];
-  let t = 0;
-  for (const partial of partials) {
-    for (const [ptsSec, endSec, damage] of partial.decoderFrames ?? []) {
+  const frames = partials.flatMap((partial) =>
+    (partial.decoderFrames ?? []).map(([ptsSec, endSec, damage]) => {
       if (damage === undefined) throw new Error('malformed decoder frame in partial');
-      while (t < transitions.length && transitions[t]!.startSec <= ptsSec! + TOUCH_TOLERANCE_SEC) t++;
-      const recent = transitions.slice(Math.max(0, t - RECENT_TRANSITIONS), t);
-      const change = recent.reduce((sum, transition) => sum + transition.mad, 0) / RECENT_TRANSITIONS;
-      if (damage * change >= minVisibleDamage) visible.push([ptsSec!, endSec!]);
-    }
-  }
-  return mergeSegments([visible]);
+      return { ptsSec: ptsSec!, endSec: endSec! };
+    }),
+  );
+  const moving: PackedSegment[] = [];
+  let t = 0;
+  let moved = 0;
+  frames.forEach((frame, i) => {
+    // Transitions judge the frame at their startSec: t ends past the one into this frame.
+    const before = t;
+    while (t < transitions.length && transitions[t]!.startSec <= frame.ptsSec + TOUCH_TOLERANCE_SEC) t++;
+    const runStart = i === 0 || Math.abs(frames[i - 1]!.endSec - frame.ptsSec) > TOUCH_TOLERANCE_SEC;
+    const judged = transitions.slice(runStart ? Math.max(0, t - 1 - STILL_TRANSITIONS_BEFORE) : before, t);
+    moved = (runStart ? 0 : moved) + judged.reduce((sum, transition) => sum + transition.mad, 0);
+    if (moved > STILL_PICTURE_MAD) moving.push([frame.ptsSec, frame.endSec]);
+  });
+  return mergeSegments([moving]);
 }
 
 /**
@@ -329,7 +341,7 @@ export function damagedFrames(
 
 /**
  * Findings' extents: the picture runs (model, seam and freeze runs joined by hysteresis, kept when their
- * peak reaches `enterScore`) united with the decoder's runs where the damage shows, which are exact and so
+ * peak reaches `enterScore`) united with the decoder's runs where the picture moved, which are exact and so
  * are not widened by the model's `leaveScore` neighbours.
  */
 function findingRuns(
@@ -338,10 +350,7 @@ function findingRuns(
 ): Required<Segment>[] {
   const transitions = clipTransitions(partials);
   const picture = joinRuns(partials, transitions).filter((run) => run.score >= params.enterScore);
-  const decoder = visibleDecoderRuns(partials, transitions, params.minVisibleDamage).map((run) => ({
-    ...run,
-    score: 1,
-  }));
+  const decoder = movingDecoderRuns(partials, transitions).map((run) => ({ ...run, score: 1 }));
   return uniteTouching([...picture, ...decoder]);
 }
 
@@ -388,7 +397,6 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
     minPictureSidePx: 48,
     decoderErrors: true,
     minDecodeDamage: 0.75,
-    minVisibleDamage: 0.05,
   },
   emptyPartial,
   validate: (params) =>
@@ -398,7 +406,6 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
     checkRange('minPictureSidePx', params.minPictureSidePx, 0, 100_000) ??
     (typeof params.decoderErrors === 'boolean' ? undefined : 'decoderErrors must be true or false') ??
     checkRange('minDecodeDamage', params.minDecodeDamage, 0, 1_000) ??
-    checkRange('minVisibleDamage', params.minVisibleDamage, 0, 1_000_000) ??
     (params.leaveScore > params.enterScore ? 'leaveScore must not exceed enterScore' : undefined),
   analyzeChunk: async (chunk, params, ports) => {
     const frames = chunk.video?.frames ?? [];
