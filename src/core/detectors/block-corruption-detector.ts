@@ -110,10 +110,11 @@ export type BlockCorruptionPartial = {
    */
   readonly transitions?: readonly (readonly number[])[];
   /**
-   * Frames whose decoder-reported damage (`GreyFrame.decodeDamage`) reaches `minDecodeDamage`,
-   * `[ptsSec, endSec, damage]`, in time order; the last frame's end is `nextFrame`'s pts (or the chunk end).
+   * Runs of frames whose decoder-reported damage (`GreyFrame.decodeDamage`) reaches `minDecodeDamage`,
+   * `[startSec, endSec]`, in time order; a run reaching the chunk's last frame ends at `nextFrame` (or the
+   * chunk end).
    */
-  readonly decoderFrames?: readonly (readonly number[])[];
+  readonly decoderRuns?: readonly PackedSegment[];
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -252,33 +253,28 @@ function concealmentRuns(transitions: readonly JudgedTransition[]): Required<Seg
 }
 
 /**
- * Runs of decoder-reported frames, each from its first frame by which the picture changed: summed `mad`
- * over the {@link STILL_TRANSITIONS_BEFORE} transitions before the run and the run's own up to the frame
- * above {@link STILL_PICTURE_MAD}. A run over a picture that stood still throughout drops.
+ * Decoder runs from their first frame by which the picture changed: summed `mad` over the
+ * {@link STILL_TRANSITIONS_BEFORE} transitions before the run and the run's own up to the frame above
+ * {@link STILL_PICTURE_MAD}. A run over a picture that stood still throughout drops.
  */
-function movingDecoderRuns(
-  partials: readonly BlockCorruptionPartial[],
-  transitions: readonly JudgedTransition[],
-): Segment[] {
-  const frames = partials.flatMap((partial) =>
-    (partial.decoderFrames ?? []).map(([ptsSec, endSec, damage]) => {
-      if (damage === undefined) throw new Error('malformed decoder frame in partial');
-      return { ptsSec: ptsSec!, endSec: endSec! };
-    }),
-  );
-  const moving: PackedSegment[] = [];
+function movingDecoderRuns(runs: readonly Segment[], transitions: readonly JudgedTransition[]): Segment[] {
+  const out: Segment[] = [];
   let t = 0;
-  let moved = 0;
-  frames.forEach((frame, i) => {
-    // Transitions judge the frame at their startSec: t ends past the one into this frame.
-    const before = t;
-    while (t < transitions.length && transitions[t]!.startSec <= frame.ptsSec + TOUCH_TOLERANCE_SEC) t++;
-    const runStart = i === 0 || Math.abs(frames[i - 1]!.endSec - frame.ptsSec) > TOUCH_TOLERANCE_SEC;
-    const judged = transitions.slice(runStart ? Math.max(0, t - 1 - STILL_TRANSITIONS_BEFORE) : before, t);
-    moved = (runStart ? 0 : moved) + judged.reduce((sum, transition) => sum + transition.mad, 0);
-    if (moved > STILL_PICTURE_MAD) moving.push([frame.ptsSec, frame.endSec]);
-  });
-  return mergeSegments([moving]);
+  for (const run of runs) {
+    // Transitions judge the frame at their startSec: t stops at the one into the run's first frame.
+    while (t < transitions.length && transitions[t]!.startSec < run.startSec - TOUCH_TOLERANCE_SEC) t++;
+    let moved = 0;
+    for (let u = Math.max(0, t - STILL_TRANSITIONS_BEFORE); u < transitions.length; u++) {
+      const transition = transitions[u]!;
+      if (transition.startSec >= run.endSec - TOUCH_TOLERANCE_SEC) break;
+      moved += transition.mad;
+      if (moved > STILL_PICTURE_MAD) {
+        out.push({ ...run, startSec: Math.max(run.startSec, transition.startSec) });
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -323,20 +319,25 @@ function seamRuns(partials: readonly BlockCorruptionPartial[]): Required<Segment
   return runs;
 }
 
-/** The chunk's frames with a `decodeDamage` of at least `minDamage`, for the partial. */
-export function damagedFrames(
+/** Runs of consecutive frames with a `decodeDamage` of at least `minDamage`, for the partial. */
+export function decoderErrorRuns(
   chunk: MediaChunk,
   minDamage: number,
-): Pick<BlockCorruptionPartial, 'decoderFrames'> {
+): Pick<BlockCorruptionPartial, 'decoderRuns'> {
   const frames = chunk.video?.frames ?? [];
-  const out: number[][] = [];
-  frames.forEach((frame, i) => {
-    const damage = frame.decodeDamage;
-    if (damage === undefined || damage < minDamage) return;
-    const endSec = frames[i + 1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec;
-    out.push([frame.ptsSec, endSec, Math.round(damage * 1e4) / 1e4]);
-  });
-  return out.length > 0 ? { decoderFrames: out } : {};
+  const runs: number[][] = [];
+  let start = -1;
+  for (let i = 0; i <= frames.length; i++) {
+    const damage = frames[i]?.decodeDamage;
+    const counted = damage !== undefined && damage >= minDamage;
+    if (counted && start < 0) start = i;
+    if (!counted && start >= 0) {
+      const endSec = frames[i]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec;
+      runs.push(packSegment(frames[start]!.ptsSec, endSec));
+      start = -1;
+    }
+  }
+  return runs.length > 0 ? { decoderRuns: runs } : {};
 }
 
 /**
@@ -350,7 +351,8 @@ function findingRuns(
 ): Required<Segment>[] {
   const transitions = clipTransitions(partials);
   const picture = joinRuns(partials, transitions).filter((run) => run.score >= params.enterScore);
-  const decoder = movingDecoderRuns(partials, transitions).map((run) => ({ ...run, score: 1 }));
+  const decoderRuns = mergeSegments(partials.map((partial) => partial.decoderRuns ?? []));
+  const decoder = movingDecoderRuns(decoderRuns, transitions).map((run) => ({ ...run, score: 1 }));
   return uniteTouching([...picture, ...decoder]);
 }
 
@@ -419,7 +421,7 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
       firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
       ...seamFrames(chunk),
       transitions: chunkTransitions(chunk),
-      ...(params.decoderErrors ? damagedFrames(chunk, params.minDecodeDamage) : {}),
+      ...(params.decoderErrors ? decoderErrorRuns(chunk, params.minDecodeDamage) : {}),
     };
   },
   finalize: (partials, params, clip) =>
