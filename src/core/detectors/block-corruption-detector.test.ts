@@ -218,6 +218,41 @@ describe('block-corruption detector', () => {
     expect((await runTestClip(clip, [pixelsOnly], 1, { ports })).findings).toEqual([]);
   });
 
+  it('does not extend a finding across the keyframe that clears decoder-reported damage', async () => {
+    // The picture moves; frames 30-49 repeat frame 29 (concealment) with damage 2 reported. Frame 50 is the
+    // keyframe: no damage, and the picture jumps to where it should be. The model scores 0.6 (>= leaveScore)
+    // on the intact frames 50-54: they do not extend the finding. Frame 80 alone carries a little damage (a
+    // B-frame nothing references) and frame 81, reported intact, shows no jump: the model's run 78-83
+    // (0.95 on 78) stays whole.
+    const clip = {
+      ...createTestClip({ durationSec: 4, fps: FPS, width: 64, height: 48 }),
+      decodeDamage: Array.from({ length: 100 }, (_, i) => (i >= 30 && i < 50 ? 2 : i === 80 ? 0.5 : undefined)),
+    };
+    for (let i = 30; i < 50; i++) clip.frames![i] = clip.frames![29]!.slice();
+    const scores = ranges([50, 55, 0.6], [78, 79, 0.95], [79, 84, 0.6]);
+    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(scores) };
+    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    for (const chunkSeconds of TEST_CHUNKINGS) {
+      for (const viaJson of [false, true]) {
+        const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson });
+        expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([
+          [1.2, 2],
+          [3.12, 3.36],
+        ]);
+      }
+    }
+    // Without the decoder's reports the freeze test finds the repeated frames and the hysteresis goes on.
+    const pixelsOnly = detectorFor('block-corruption', {
+      enterScore: 0.9,
+      leaveScore: 0.5,
+      decoderErrors: false,
+    });
+    expect(intervals((await runTestClip(clip, [pixelsOnly], 1, { ports })).findings)).toEqual([
+      [1.2, 2.2],
+      [3.12, 3.36],
+    ]);
+  });
+
   it('scores each chunk in one classifier call', async () => {
     const { classifier } = await findingsWith(ranges(), { chunkSeconds: 2 });
     expect(classifier.calls).toEqual([50, 50, 50]);

@@ -1,7 +1,13 @@
 import type { Detector, DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { Finding, Segment } from '../finding.ts';
 import type { MediaChunk } from '../media.ts';
-import { freezeRuns, type JudgedTransition, transitionStats } from './concealment-freeze.ts';
+import {
+  freezeRuns,
+  type JudgedTransition,
+  KEYFRAME_JUMP_RATIO,
+  MIN_KEYFRAME_JUMP_MAD,
+  transitionStats,
+} from './concealment-freeze.ts';
 import { bandWasMoving, frozenSeam, movingCellsPerRow } from './frozen-seam.ts';
 import {
   lastsAtLeast,
@@ -40,11 +46,16 @@ import { checkRange } from './signal-levels.ts';
  * intact picture, and any amount of it on a picture that stands still copies it intact. The signal finds
  * damage that shows no pattern in the pixels (MPEG-2's displaced slices, concealment of slowly changing
  * pictures) but not damage baked into a clean bitstream (a damaged decode re-encoded), which the pixel
- * tests find.
+ * tests find. The decoder's reports also mark where damage ends: a frame it reports intact right after a
+ * damaged one, where the picture jumps (`mad` at least {@link KEYFRAME_JUMP_RATIO} times the transition
+ * before and at least {@link MIN_KEYFRAME_JUMP_MAD}), is the keyframe that replaced the damaged picture
+ * (a *clear*), and the hysteresis below does not reach across it: the model scores the first pictures after
+ * such a keyframe high, though they are intact (measured on the real-footage sets, see the model card).
+ * Without the jump, the frame after a damaged one that nothing references (a B-frame) is no clear.
  *
- * So a finding is a maximal run of frames scoring at least `leaveScore` that contains a frame scoring at
- * least `enterScore`, from the run's first frame pts to the pts of the first frame after it (the clip's end
- * for a run reaching it), reported when it lasts at least `minDurationSec`.
+ * So a finding is a maximal run of frames scoring at least `leaveScore`, not across a clear, that contains a
+ * frame scoring at least `enterScore`, from the run's first frame pts to the pts of the first frame after it
+ * (the clip's end for a run reaching it), reported when it lasts at least `minDurationSec`.
  *
  * Chunks: each chunk reports all its runs of frames at or above `leaveScore` with their peak score; a run
  * reaching the chunk's last frame ends at `nextFrame`, where the next chunk's first run begins, so
@@ -115,6 +126,12 @@ export type BlockCorruptionPartial = {
    * chunk end).
    */
   readonly decoderRuns?: readonly PackedSegment[];
+  /**
+   * Pts of the candidate clears the chunk judges (each frame after the first, and `nextFrame`, against the
+   * frame before): frames without decoder-reported damage right after a frame with some, in time order.
+   * `finalize` keeps those where the picture jumps.
+   */
+  readonly clears?: readonly number[];
 };
 
 const emptyPartial: BlockCorruptionPartial = { runs: [] };
@@ -129,11 +146,16 @@ function classifierOf(ports: DetectorPorts): FrameClassifier {
   return classifier;
 }
 
-/** Runs of frames scoring at least `leaveScore` in one chunk, given the frames' scores. */
+/**
+ * Runs of frames scoring at least `leaveScore` in one chunk, given the frames' scores; a run ends at a
+ * candidate clear (one of `clears`, frame pts) and the clear's frame starts a new one (runs split at a
+ * candidate that is no clear touch, and `finalize` joins them again).
+ */
 export function scoreRuns(
   chunk: MediaChunk,
   scores: ArrayLike<number>,
   params: BlockCorruptionParams,
+  clears: readonly number[] = [],
 ): number[][] {
   const frames = chunk.video?.frames ?? [];
   const runs: number[][] = [];
@@ -146,6 +168,7 @@ export function scoreRuns(
   };
   for (let i = 0; i < frames.length; i++) {
     const score = scores[i]!;
+    if (start >= 0 && clears.includes(frames[i]!.ptsSec)) close(frames[i]!.ptsSec);
     if (score >= params.leaveScore) {
       if (start < 0) {
         start = i;
@@ -341,6 +364,44 @@ export function decoderErrorRuns(
 }
 
 /**
+ * The candidate clears among the frames a chunk judges (see {@link BlockCorruptionPartial.clears}): a frame
+ * the decoder reports intact right after one it reports damaged.
+ */
+export function decoderClears(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'clears'> {
+  const frames = chunk.video?.frames ?? [];
+  const next = chunk.video?.nextFrame;
+  const judged = next === undefined ? frames : [...frames, next];
+  const clears: number[] = [];
+  for (let j = 1; j < judged.length; j++) {
+    if ((judged[j - 1]!.decodeDamage ?? 0) > 0 && (judged[j]!.decodeDamage ?? 0) === 0) {
+      clears.push(judged[j]!.ptsSec);
+    }
+  }
+  return clears.length > 0 ? { clears } : {};
+}
+
+/** The candidate clears (all chunks') where the picture jumps: keyframes that replaced damaged pictures. */
+function keyframeClears(
+  partials: readonly BlockCorruptionPartial[],
+  transitions: readonly JudgedTransition[],
+): number[] {
+  const candidates = partials.flatMap((partial) => partial.clears ?? []);
+  const clears: number[] = [];
+  transitions.forEach((transition, t) => {
+    const before = transitions[t - 1];
+    if (
+      before !== undefined &&
+      transition.mad >= MIN_KEYFRAME_JUMP_MAD &&
+      transition.mad >= KEYFRAME_JUMP_RATIO * before.mad &&
+      candidates.some((at) => Math.abs(at - transition.startSec) <= TOUCH_TOLERANCE_SEC)
+    ) {
+      clears.push(transition.startSec);
+    }
+  });
+  return clears;
+}
+
+/**
  * Findings' extents: the picture runs (model, seam and freeze runs joined by hysteresis, kept when their
  * peak reaches `enterScore`) united with the decoder's runs where the picture moved, which are exact and so
  * are not widened by the model's `leaveScore` neighbours.
@@ -350,32 +411,49 @@ function findingRuns(
   params: BlockCorruptionParams,
 ): Required<Segment>[] {
   const transitions = clipTransitions(partials);
-  const picture = joinRuns(partials, transitions).filter((run) => run.score >= params.enterScore);
+  const clears = keyframeClears(partials, transitions);
+  const picture = joinRuns(partials, transitions, clears).filter((run) => run.score >= params.enterScore);
   const decoderRuns = mergeSegments(partials.map((partial) => partial.decoderRuns ?? []));
   const decoder = movingDecoderRuns(decoderRuns, transitions).map((run) => ({ ...run, score: 1 }));
   return uniteTouching([...picture, ...decoder]);
 }
 
-/** Joins runs that touch (across chunk boundaries) and the seam and freeze runs, keeping the highest peak. */
+/**
+ * Joins runs that touch (across chunk boundaries) and the seam and freeze runs, keeping the highest peak;
+ * a run starting at or after a clear is not joined to one that started before it.
+ */
 function joinRuns(
   partials: readonly BlockCorruptionPartial[],
   transitions: readonly JudgedTransition[],
+  clears: readonly number[],
 ): Required<Segment>[] {
-  return uniteTouching([
-    ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
-    ...seamRuns(partials),
-    ...concealmentRuns(transitions),
-  ]);
+  return uniteTouching(
+    [
+      ...partials.flatMap((partial) => partial.runs.map(unpackSegment)),
+      ...seamRuns(partials),
+      ...concealmentRuns(transitions),
+    ],
+    clears,
+  );
 }
 
-/** Runs sorted and joined where they touch or overlap, each keeping the highest score of its parts. */
-function uniteTouching(runs: readonly Segment[]): Required<Segment>[] {
+/**
+ * Runs sorted and joined where they touch or overlap, each keeping the highest score of its parts; not
+ * across a barrier (sorted pts): a run starting at or after one is not joined to a run that started before.
+ */
+function uniteTouching(runs: readonly Segment[], barriers: readonly number[] = []): Required<Segment>[] {
   const sorted = [...runs].sort((a, b) => a.startSec - b.startSec);
   const united: Required<Segment>[] = [];
+  const separated = (from: number, to: number): boolean =>
+    barriers.some((at) => at > from + TOUCH_TOLERANCE_SEC && at <= to + TOUCH_TOLERANCE_SEC);
   for (const run of sorted) {
     const last = united.at(-1);
     const score = run.score ?? 0;
-    if (last !== undefined && run.startSec - last.endSec <= TOUCH_TOLERANCE_SEC) {
+    if (
+      last !== undefined &&
+      run.startSec - last.endSec <= TOUCH_TOLERANCE_SEC &&
+      !separated(last.startSec, run.startSec)
+    ) {
       united[united.length - 1] = {
         startSec: last.startSec,
         endSec: Math.max(last.endSec, run.endSec),
@@ -416,12 +494,14 @@ export const blockCorruptionDetector: Detector<BlockCorruptionParams, BlockCorru
     if (scores.length !== frames.length) {
       throw new Error(`frame classifier returned ${scores.length} scores for ${frames.length} frames`);
     }
+    const clears = params.decoderErrors ? decoderClears(chunk) : {};
     return {
-      runs: scoreRuns(chunk, scores, params),
+      runs: scoreRuns(chunk, scores, params, clears.clears),
       firstFrame: [frames[0]!.ptsSec, frames[1]?.ptsSec ?? chunk.video?.nextFrame?.ptsSec ?? chunk.endSec],
       ...seamFrames(chunk),
       transitions: chunkTransitions(chunk),
       ...(params.decoderErrors ? decoderErrorRuns(chunk, params.minDecodeDamage) : {}),
+      ...clears,
     };
   },
   finalize: (partials, params, clip) =>
