@@ -226,7 +226,9 @@ describe('block-corruption detector', () => {
     // (0.95 on 78) stays whole.
     const clip = {
       ...createTestClip({ durationSec: 4, fps: FPS, width: 64, height: 48 }),
-      decodeDamage: Array.from({ length: 100 }, (_, i) => (i >= 30 && i < 50 ? 2 : i === 80 ? 0.5 : undefined)),
+      decodeDamage: Array.from({ length: 100 }, (_, i) =>
+        i >= 30 && i < 50 ? 2 : i === 80 ? 0.5 : undefined,
+      ),
     };
     for (let i = 30; i < 50; i++) clip.frames![i] = clip.frames![29]!.slice();
     const scores = ranges([50, 55, 0.6], [78, 79, 0.95], [79, 84, 0.6]);
