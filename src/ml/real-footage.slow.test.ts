@@ -20,6 +20,7 @@ import { EVALUATION_CLEAN, EVALUATION_DAMAGED } from './real-footage-sets.ts';
 /** Damaged H.264 clips on which the targets (recall >= 0.9, precision >= 0.95) are met and kept. */
 const MEETS_TARGETS = [
   'eval-h264-pan-720p',
+  'eval-h264-zoom-640',
   'eval-h264-shake-854-grain',
   'eval-h264-cut-1080p',
   'eval-h264-transcoded-after-damage',
@@ -64,10 +65,10 @@ describe.skipIf(missing !== undefined && !underCi)('block-corruption on real foo
     },
   );
 
-  it('keeps pooled precision over the damaged clips at its measured level (92.4 %)', () => {
+  it('keeps pooled precision over the damaged clips at its measured level (93.6 %)', () => {
     const { precision, recall } = pooledMetrics(EVALUATION_DAMAGED.map((spec) => results.get(spec.id)!));
     expect(recall).toBeGreaterThanOrEqual(0.98);
-    expect(precision).toBeGreaterThanOrEqual(0.91);
+    expect(precision).toBeGreaterThanOrEqual(0.93);
   });
 
   it.each(EVALUATION_CLEAN.map((spec) => spec.id))('reports nothing on clean %s', (id) => {
