@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { GreyFrame } from '../media.ts';
+import { blockCorruptionDetector } from './block-corruption-detector.ts';
 import {
   createTestClip,
   detectorFor,
@@ -34,9 +35,11 @@ async function findingsWith(
 ) {
   const classifier = scriptedClassifier(scores);
   const ports: DetectorPorts = { frameClassifier: classifier };
+  // One-frame findings, to test the hysteresis frame by frame (the default minDurationSec is 3 frames).
   const detector = detectorFor('block-corruption', {
     enterScore: 0.9,
     leaveScore: 0.5,
+    minDurationSec: 0.04,
     ...options.overrides,
   });
   const run = await runTestClip(
@@ -88,11 +91,15 @@ describe('block-corruption detector', () => {
     expect(intervals(run.findings)).toEqual([[5.6, 6]]);
   });
 
-  it('applies minDurationSec to the joined run', async () => {
-    const scores = ranges([50, 52, 0.95]);
-    expect(intervals((await findingsWith(scores)).run.findings)).toEqual([[2, 2.08]]);
-    const longer = await findingsWith(scores, { overrides: { minDurationSec: 0.1 } });
-    expect(longer.run.findings).toEqual([]);
+  it('applies minDurationSec to the joined run: by default, findings of 2 frames drop, of 3 stay', async () => {
+    const twoFrames = ranges([50, 52, 0.95]);
+    expect(intervals((await findingsWith(twoFrames)).run.findings)).toEqual([[2, 2.08]]);
+    const byDefault = { minDurationSec: blockCorruptionDetector.defaults.minDurationSec };
+    expect((await findingsWith(twoFrames, { overrides: byDefault })).run.findings).toEqual([]);
+    const threeFrames = ranges([50, 51, 0.95], [51, 53, 0.6]);
+    expect(intervals((await findingsWith(threeFrames, { overrides: byDefault })).run.findings)).toEqual([
+      [2, 2.12],
+    ]);
   });
 
   it('gives the same findings for every chunking and through JSON partials', async () => {
