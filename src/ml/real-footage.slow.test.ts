@@ -65,10 +65,10 @@ describe.skipIf(missing !== undefined && !underCi)('block-corruption on real foo
     },
   );
 
-  it('keeps pooled precision over the damaged clips at its measured level (93.6 %)', () => {
+  it('meets the targets pooled over the damaged clips (recall >= 0.9, precision >= 0.95; measured 99.1 / 95.2 %)', () => {
     const { precision, recall } = pooledMetrics(EVALUATION_DAMAGED.map((spec) => results.get(spec.id)!));
     expect(recall).toBeGreaterThanOrEqual(0.98);
-    expect(precision).toBeGreaterThanOrEqual(0.93);
+    expect(precision).toBeGreaterThanOrEqual(0.95);
   });
 
   it.each(EVALUATION_CLEAN.map((spec) => spec.id))('reports nothing on clean %s', (id) => {
