@@ -23,6 +23,7 @@ const MEETS_TARGETS = [
   'eval-h264-zoom-640',
   'eval-h264-shake-854-grain',
   'eval-h264-cut-1080p',
+  'eval-h264-screen-scroll',
   'eval-h264-transcoded-after-damage',
 ];
 const specs: RealClipSpec[] = [...EVALUATION_DAMAGED, ...EVALUATION_CLEAN];
