@@ -1,6 +1,6 @@
 import type { Detector, DetectorPorts, FrameClassifier } from '../detector.ts';
 import type { Finding, Segment } from '../finding.ts';
-import type { MediaChunk } from '../media.ts';
+import type { GreyFrame, MediaChunk } from '../media.ts';
 import {
   freezeRuns,
   type JudgedTransition,
@@ -189,6 +189,16 @@ export function scoreRuns(
   return runs;
 }
 
+/**
+ * A chunk's frames and its `nextFrame`: the chunk judges the transition into each of them but the first
+ * (each against the frame before), so every transition of the clip is judged by exactly one chunk.
+ */
+function judgedFrames(chunk: MediaChunk): readonly GreyFrame[] {
+  const frames = chunk.video?.frames ?? [];
+  const next = chunk.video?.nextFrame;
+  return next === undefined ? frames : [...frames, next];
+}
+
 const SEAM_UNDECIDED = 0;
 const SEAM_CONTINUES = 1;
 const SEAM_STARTS = 2;
@@ -197,7 +207,7 @@ const SEAM_STARTS = 2;
 export function seamFrames(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'seams' | 'lastMovingCells'> {
   const frames = chunk.video?.frames ?? [];
   const next = chunk.video?.nextFrame;
-  const judged = next === undefined ? frames : [...frames, next];
+  const judged = judgedFrames(chunk);
   const seams: number[][] = [];
   for (let j = 1; j < judged.length; j++) {
     const seam = frozenSeam(judged[j - 1]!, judged[j]!);
@@ -225,8 +235,7 @@ export function seamFrames(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'sea
 /** The whole-picture freeze test's statistics of every transition the chunk judges. */
 export function chunkTransitions(chunk: MediaChunk): number[][] {
   const frames = chunk.video?.frames ?? [];
-  const next = chunk.video?.nextFrame;
-  const judged = next === undefined ? frames : [...frames, next];
+  const judged = judgedFrames(chunk);
   const out: number[][] = [];
   for (let j = 1; j < judged.length; j++) {
     const t = transitionStats(judged[j - 1]!, judged[j]!);
@@ -373,9 +382,7 @@ export function decoderErrorRuns(
  * the decoder reports intact right after one it reports damaged.
  */
 export function decoderClears(chunk: MediaChunk): Pick<BlockCorruptionPartial, 'clears'> {
-  const frames = chunk.video?.frames ?? [];
-  const next = chunk.video?.nextFrame;
-  const judged = next === undefined ? frames : [...frames, next];
+  const judged = judgedFrames(chunk);
   const clears: number[] = [];
   for (let j = 1; j < judged.length; j++) {
     if ((judged[j - 1]!.decodeDamage ?? 0) > 0 && (judged[j]!.decodeDamage ?? 0) === 0) {
