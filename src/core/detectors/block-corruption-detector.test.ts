@@ -8,6 +8,7 @@ import {
   movingFrame,
   runTestClip,
   TEST_CHUNKINGS,
+  type TestClip,
 } from './test-clip-builder.ts';
 
 const FPS = 25;
@@ -56,6 +57,25 @@ async function findingsWith(
 
 function intervals(findings: readonly { startSec: number; endSec: number }[]): [number, number][] {
   return findings.map((finding) => [Number(finding.startSec.toFixed(6)), Number(finding.endSec.toFixed(6))]);
+}
+
+/**
+ * Runs the detector (enterScore 0.9, leaveScore 0.5) over `clip` with the scripted `scores`, in every test
+ * chunking, with partials kept in memory and through JSON, and expects the same `expected` intervals each time.
+ */
+async function expectOnEveryChunking(
+  clip: TestClip,
+  scores: (index: number) => number,
+  expected: [number, number][],
+): Promise<void> {
+  const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+  const ports: DetectorPorts = { frameClassifier: scriptedClassifier(scores) };
+  for (const chunkSeconds of TEST_CHUNKINGS) {
+    for (const viaJson of [false, true]) {
+      const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson });
+      expect(intervals(run.findings), `${chunkSeconds} s chunks${viaJson ? ', JSON' : ''}`).toEqual(expected);
+    }
+  }
 }
 
 describe('block-corruption detector', () => {
@@ -167,14 +187,8 @@ describe('block-corruption detector', () => {
       ...createTestClip({ durationSec: 6, fps: FPS, width: 64, height: 48 }),
       decodeDamage: damage,
     };
-    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    await expectOnEveryChunking(clip, ranges(), [[1.28, 2.4]]);
     const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges()) };
-    for (const chunkSeconds of TEST_CHUNKINGS) {
-      for (const viaJson of [false, true]) {
-        const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson });
-        expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([[1.28, 2.4]]);
-      }
-    }
     const all = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5, minDecodeDamage: 0 });
     expect(intervals((await runTestClip(clip, [all], 1, { ports })).findings)).toEqual([
       [1.2, 2.4],
@@ -194,12 +208,7 @@ describe('block-corruption detector', () => {
       ),
     };
     for (let i = 1; i < 70; i++) clip.frames![i] = clip.frames![0]!.slice();
-    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
-    const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges()) };
-    for (const chunkSeconds of TEST_CHUNKINGS) {
-      const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson: true });
-      expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([[2.8, 3.6]]);
-    }
+    await expectOnEveryChunking(clip, ranges(), [[2.8, 3.6]]);
   });
 
   it('counts decoder damage on a moving picture that concealment freezes', async () => {
@@ -211,12 +220,8 @@ describe('block-corruption detector', () => {
       decodeDamage: Array.from({ length: 50 }, (_, i) => (i >= 30 && i < 33 ? 2 : undefined)),
     };
     for (let i = 30; i < 33; i++) clip.frames![i] = clip.frames![29]!.slice();
-    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
+    await expectOnEveryChunking(clip, ranges(), [[1.2, 1.32]]);
     const ports: DetectorPorts = { frameClassifier: scriptedClassifier(ranges()) };
-    for (const chunkSeconds of TEST_CHUNKINGS) {
-      const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson: true });
-      expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([[1.2, 1.32]]);
-    }
     const pixelsOnly = detectorFor('block-corruption', {
       enterScore: 0.9,
       leaveScore: 0.5,
@@ -239,17 +244,11 @@ describe('block-corruption detector', () => {
     };
     for (let i = 30; i < 50; i++) clip.frames![i] = clip.frames![29]!.slice();
     const scores = ranges([50, 55, 0.6], [78, 79, 0.95], [79, 84, 0.6]);
+    await expectOnEveryChunking(clip, scores, [
+      [1.2, 2],
+      [3.12, 3.36],
+    ]);
     const ports: DetectorPorts = { frameClassifier: scriptedClassifier(scores) };
-    const detector = detectorFor('block-corruption', { enterScore: 0.9, leaveScore: 0.5 });
-    for (const chunkSeconds of TEST_CHUNKINGS) {
-      for (const viaJson of [false, true]) {
-        const run = await runTestClip(clip, [detector], chunkSeconds, { ports, viaJson });
-        expect(intervals(run.findings), `${chunkSeconds} s chunks`).toEqual([
-          [1.2, 2],
-          [3.12, 3.36],
-        ]);
-      }
-    }
     // Without the decoder's reports the freeze test finds the repeated frames (from the second) and the
     // hysteresis goes on.
     const pixelsOnly = detectorFor('block-corruption', {
